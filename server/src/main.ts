@@ -1,0 +1,52 @@
+import { pino } from "pino";
+import { loadConfig } from "./platform/config.js";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./platform/db/embedded.js";
+import { createDb, createPool } from "./platform/db/client.js";
+import { migrateDatabase } from "./platform/db/migrate.js";
+import { JobQueue } from "./platform/jobs/boss.js";
+import { defineQueues } from "./jobs/queues.js";
+import { buildApp } from "./app.js";
+import { DEMO_PASSWORD, DEMO_SUPER_ADMIN, seedDemoIfEmpty } from "./seed.js";
+
+const config = loadConfig();
+const log = pino({ level: config.LOG_LEVEL });
+
+let embedded: EmbeddedDatabase | null = null;
+let url = config.DATABASE_URL;
+if (!url) {
+  log.info("DATABASE_URL not set: starting embedded PostgreSQL");
+  embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, log: (m) => log.warn(m) });
+  url = embedded.url;
+  log.info({ dataDir: embedded.dataDir }, "embedded PostgreSQL ready");
+}
+const pool = createPool(url);
+await migrateDatabase(pool);
+const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(pool) : false;
+const jobs = new JobQueue(pool, url);
+defineQueues(jobs, pool);
+await jobs.start({ work: true });
+const app = await buildApp({ config, pool, db: createDb(pool), jobs }, { logger: { level: config.LOG_LEVEL }, serveWeb: true });
+await app.listen({ port: config.PORT, host: config.HOST });
+
+const shown = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+const address = app.server.address();
+const port = typeof address === "object" && address ? address.port : config.PORT;
+console.log(`
+  DIDTron is running:  http://${shown}:${port}
+  API docs:            http://${shown}:${port}/api/docs
+  Database:            ${embedded ? `embedded PostgreSQL (${embedded.dataDir})` : "DATABASE_URL"}
+${config.SEED_DEMO ? `  Demo login:          ${DEMO_SUPER_ADMIN} / ${DEMO_PASSWORD}${seeded ? "  (demo data created)" : ""}\n` : ""}`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  await app.close().catch(() => {});
+  await jobs.stop().catch(() => {});
+  await pool.end().catch(() => {});
+  await embedded?.stop().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,6 @@
+// Every domain's tables, for drizzle's typed queries and drizzle-kit's migrations.
+export * from "../../tenancy/schema.js";
+export * from "../../identity/schema.js";
+export * from "../../audit/schema.js";
+export * from "../../jobs/schema.js";
+export * from "../../notifications/schema.js";
