@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { Db, TxDb } from "../platform/db/client.js";
 import { inTransaction } from "../platform/db/client.js";
@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from "../platform/http/errors.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { tenants } from "../tenancy/schema.js";
 import { users, sessions, loginAttempts } from "./schema.js";
-import { decoy, randomToken, sha256, verifyPassword } from "./tokens.js";
+import { decoy, hashPassword, randomToken, sha256, verifyPassword } from "./tokens.js";
 import type { Principal } from "./principal.js";
 import type { Role } from "./permissions.js";
 
@@ -139,4 +139,29 @@ export async function switchTenant(tx: TxDb, actor: Actor, principal: Principal,
   const event = { action: "auth.switch_tenant", entityType: "tenant", entityId: tenantId, before: { tenantId: principal.tenantId }, after: { tenantId } };
   await recordAudit(tx, actor, event);
   if (tenantId !== actor.tenantId) await recordAudit(tx, { ...actor, tenantId }, event);
+}
+
+/** A user changes their own password: this session stays, every other one ends. */
+export async function changeOwnPassword(
+  tx: TxDb,
+  actor: Actor,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  if (principal.kind !== "user") throw forbidden("Only users have passwords");
+  const [row] = await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, principal.userId));
+  if (!row || !(await verifyPassword(row.hash, input.currentPassword))) {
+    throw new AppError(400, "validation_failed", "Current password is wrong", { currentPassword: ["wrong password"] });
+  }
+  await tx.update(users).set({ passwordHash: await hashPassword(input.newPassword), updatedAt: new Date() }).where(eq(users.id, principal.userId));
+  const ended = await tx
+    .delete(sessions)
+    .where(and(eq(sessions.userId, principal.userId), ne(sessions.tokenHash, principal.sessionTokenHash)))
+    .returning({ t: sessions.tokenHash });
+  await recordAudit(tx, { ...actor, tenantId: principal.homeTenantId }, {
+    action: "user.change_own_password",
+    entityType: "user",
+    entityId: principal.userId,
+    after: { otherSessionsEnded: ended.length },
+  });
 }

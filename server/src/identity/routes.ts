@@ -7,13 +7,11 @@ import { principalOf, requireStaff, requireUser, tenantOf, unauthenticated, writ
 import { AppError } from "../platform/http/errors.js";
 import { tenants } from "../tenancy/schema.js";
 import { tenantDto, tenantColumns } from "../tenancy/tenants.js";
-import { login, logout, logoutEverywhere, switchTenant } from "./auth.js";
+import { changeOwnPassword, login, logout, logoutEverywhere, switchTenant } from "./auth.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.js";
 import { createUser, getUser, listUsers, softDeleteUser, updateUser } from "./users.js";
 import { SESSION_COOKIE } from "./auth-hook.js";
 import { PERMISSIONS, ROLES, STAFF_ROLES, permissionsOf, type Role } from "./permissions.js";
-import { verifyPassword } from "./tokens.js";
-import { users } from "./schema.js";
 
 const role = z.enum(ROLES);
 const userDto = z.object({
@@ -107,14 +105,7 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
     "/auth/password",
     { onRequest: [requireUser], schema: { tags: ["auth"], body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: password }), response: { 200: ok } } },
     async (req) => {
-      const p = principalOf(req);
-      if (p.kind !== "user") throw unauthenticated();
-      const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, p.userId));
-      if (!row || !(await verifyPassword(row.hash, req.body.currentPassword))) {
-        throw new AppError(400, "validation_failed", "Current password is wrong", { currentPassword: ["wrong password"] });
-      }
-      // The user's own tenant (not a switched one) owns the row.
-      await write(req, (tx, actor) => updateUser(tx, { ...actor, tenantId: p.homeTenantId }, p.userId, { password: req.body.newPassword }));
+      await write(req, (tx, actor) => changeOwnPassword(tx, actor, principalOf(req), req.body));
       return { ok: true as const };
     },
   );

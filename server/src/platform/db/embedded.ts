@@ -44,7 +44,6 @@ function firstUntraversableParent(dir: string): string | null {
   }
   for (const p of chain) {
     if (!fs.existsSync(p)) break; // we will create it ourselves with open permissions
-    // eslint-disable-next-line no-bitwise
     if ((fs.statSync(p).mode & 0o001) === 0) return p;
   }
   return null;

@@ -39,11 +39,14 @@ export class JobQueue {
   constructor(
     private readonly pool: pg.Pool,
     connectionString: string,
+    opts: { supervise?: boolean } = {},
   ) {
     this.boss = new PgBoss({
       connectionString,
       max: 4,
       migrate: false, // migrateDatabase() installs the schema before start
+      supervise: opts.supervise ?? true,
+      schedule: opts.supervise ?? true,
       monitorStateIntervalSeconds: 30,
     });
     this.boss.on("error", () => {});
