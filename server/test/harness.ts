@@ -3,7 +3,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { createDb, createPool, type Db } from "../src/platform/db/client.js";
-import { JobQueue } from "../src/platform/jobs/boss.js";
+import { JobQueue, type QueueDefinition } from "../src/platform/jobs/boss.js";
 import { loadConfig } from "../src/platform/config.js";
 import { defineQueues } from "../src/jobs/queues.js";
 import { buildApp } from "../src/app.js";
@@ -54,12 +54,15 @@ export interface TestContext {
 }
 
 /** The real app on a fresh seeded database; `work` starts job workers too. */
-export async function createTestApp(opts: { work?: boolean; seeded?: boolean; env?: Record<string, string> } = {}): Promise<TestContext> {
+export async function createTestApp(
+  opts: { work?: boolean; seeded?: boolean; env?: Record<string, string>; queues?: QueueDefinition[] } = {},
+): Promise<TestContext> {
   const database = await createTestDatabase({ seeded: opts.seeded });
   const pool = createPool(database.url, 5);
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", BODY_LIMIT_BYTES: "65536", ...opts.env });
   const jobs = new JobQueue(pool, database.url, { supervise: Boolean(opts.work) });
   defineQueues(jobs, pool);
+  for (const q of opts.queues ?? []) jobs.define(q);
   await jobs.start({ work: Boolean(opts.work) });
   const db = createDb(pool);
   const app = await buildApp({ config, pool, db, jobs });

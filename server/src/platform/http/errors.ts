@@ -35,11 +35,15 @@ interface PgError {
   detail?: string;
 }
 
-/** Maps PostgreSQL constraint errors to client errors so bad input never becomes a 500. */
-function fromPg(err: PgError): AppError | null {
+/**
+ * Maps PostgreSQL constraint errors to client errors so bad input never becomes a 500.
+ * Drizzle wraps driver errors, so the PostgreSQL error may be the `cause`.
+ */
+function fromPg(raw: PgError & { cause?: unknown }): AppError | null {
+  const err = (raw.cause && typeof raw.cause === "object" && "code" in raw.cause ? raw.cause : raw) as PgError;
   switch (err.code) {
     case "23505":
-      return conflict(`Already exists${err.constraint ? ` (${err.constraint})` : ""}`);
+      return conflict(`Conflicts with an existing record${err.constraint ? ` (${err.constraint})` : ""}`);
     case "23503":
       return conflict("Refers to a record that does not exist or is still in use");
     case "22P02":
