@@ -1,8 +1,10 @@
 import type pg from "pg";
 import type { JobQueue } from "../platform/jobs/boss.js";
 import { PURGE_QUEUE, purgeExpired } from "../recycle-bin/recycle-bin.js";
+import { SWITCH_SYNC_QUEUE, processSwitchSync } from "../switch/sync.js";
 
 /** Every queue the platform runs, with its handler and schedule. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool): void {
   jobs.define({ name: PURGE_QUEUE, cron: "17 * * * *", handler: (data, ctx) => purgeExpired(pool, data, ctx) });
+  jobs.define({ name: SWITCH_SYNC_QUEUE, retryLimit: 5, handler: (data, ctx) => processSwitchSync(pool, data, ctx) });
 }

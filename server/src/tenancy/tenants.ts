@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, TxDb } from "../platform/db/client.js";
 import { notFound } from "../platform/http/errors.js";
-import { timestamp } from "../platform/http/schemas.js";
+import { timestamp, timeZone } from "../platform/http/schemas.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { tenants } from "./schema.js";
 
@@ -33,8 +33,6 @@ export const tenantDto = z.object({
 });
 export type TenantDto = z.infer<typeof tenantDto>;
 
-const timeZones = new Set(Intl.supportedValuesOf("timeZone").concat("UTC"));
-
 export const tenantSettingsInput = z
   .object({
     name: z.string().trim().min(1).max(120),
@@ -46,7 +44,7 @@ export const tenantSettingsInput = z
       .regex(/^data:image\/(png|jpeg|svg\+xml|webp);base64,[A-Za-z0-9+/=]+$/, "must be a PNG, JPEG, SVG or WebP data URL")
       .nullable(),
     accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "use a hex colour such as #2563EB"),
-    timeZone: z.string().refine((tz) => timeZones.has(tz), "unknown IANA time zone"),
+    timeZone,
     retentionDays: z.number().int().min(1).max(3650),
   })
   .partial()

@@ -4,3 +4,6 @@ export * from "../../identity/schema.js";
 export * from "../../audit/schema.js";
 export * from "../../jobs/schema.js";
 export * from "../../notifications/schema.js";
+export * from "../../carriers/schema.js";
+export * from "../../ledger/schema.js";
+export * from "../../switch/schema.js";

@@ -1,3 +1,4 @@
+import { formatMoney, parseMoney } from "../money.js";
 import { z } from "zod";
 
 /** Timestamps are Date in code and ISO-8601 strings on the wire. */
@@ -13,3 +14,16 @@ export const ok = z.object({ ok: z.literal(true) });
 export const text = (max = 200) => z.string().trim().min(1, "required").max(max);
 export const email = z.string().trim().toLowerCase().pipe(z.email("not a valid e-mail address")).pipe(z.string().max(254));
 export const password = z.string().min(10, "at least 10 characters").max(200);
+
+
+/** Money on the wire: a decimal string with up to 6 decimals; in code, bigint micro-units. */
+export const money = z.codec(z.string().regex(/^-?\d{1,15}(\.\d{1,6})?$/, "a decimal amount with at most 6 decimals"), z.bigint(), {
+  decode: (s) => parseMoney(s),
+  encode: (m) => formatMoney(m),
+});
+export const nonNegativeMoney = money.refine((m) => m >= 0n, "must not be negative");
+
+/** ISO 4217 code. */
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, "a 3-letter currency code such as USD");
+const timeZones = new Set(Intl.supportedValuesOf("timeZone").concat("UTC"));
+export const timeZone = z.string().refine((tz) => timeZones.has(tz), "unknown IANA time zone");
