@@ -208,8 +208,8 @@ CREATE TABLE "switch_sync_events" (
 );
 --> statement-breakpoint
 ALTER TABLE "blacklist_entries" ADD CONSTRAINT "blacklist_entries_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "blacklist_entries" ADD CONSTRAINT "blacklist_entries_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "blacklist_entries" ADD CONSTRAINT "blacklist_entries_interconnect_id_interconnects_id_fk" FOREIGN KEY ("interconnect_id") REFERENCES "public"."interconnects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "blacklist_entries" ADD CONSTRAINT "blacklist_entries_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "blacklist_entries" ADD CONSTRAINT "blacklist_entries_interconnect_id_interconnects_id_fk" FOREIGN KEY ("interconnect_id") REFERENCES "public"."interconnects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "carriers" ADD CONSTRAINT "carriers_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "carriers" ADD CONSTRAINT "carriers_account_manager_user_id_users_id_fk" FOREIGN KEY ("account_manager_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "carrier_contacts" ADD CONSTRAINT "carrier_contacts_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

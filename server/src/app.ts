@@ -19,6 +19,7 @@ import { jobsRoutes } from "./jobs/routes.js";
 import { recycleBinRoutes } from "./recycle-bin/routes.js";
 import { notificationRoutes } from "./notifications/routes.js";
 import { searchRoutes } from "./search/routes.js";
+import { carrierRoutes } from "./carriers/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -79,6 +80,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(recycleBinRoutes);
       await api.register(notificationRoutes);
       await api.register(searchRoutes);
+      await api.register(carrierRoutes);
     },
     { prefix: "/api" },
   );

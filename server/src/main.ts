@@ -21,10 +21,10 @@ if (!url) {
 }
 const pool = createPool(url);
 await migrateDatabase(pool);
-const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(pool) : false;
 const jobs = new JobQueue(pool, url);
 defineQueues(jobs, pool);
 await jobs.start({ work: true });
+const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(pool, jobs) : false;
 const app = await buildApp({ config, pool, db: createDb(pool), jobs }, { logger: { level: config.LOG_LEVEL }, serveWeb: true });
 await app.listen({ port: config.PORT, host: config.HOST });
 

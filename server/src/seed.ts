@@ -6,6 +6,9 @@ import { tenants } from "./tenancy/schema.js";
 import { createUser } from "./identity/users.js";
 import { notify } from "./notifications/notifications.js";
 import type { Role } from "./identity/permissions.js";
+import type { JobQueue } from "./platform/jobs/boss.js";
+import { seedDemoCarriers } from "./carriers/seed.js";
+import { resetReleaseCauses } from "./carriers/release-causes.js";
 
 export const DEMO_PASSWORD = "didtron-demo";
 export const DEMO_SUPER_ADMIN = "super@didtron.local";
@@ -15,10 +18,11 @@ const LAST = ["Okafor", "Silva", "Novak", "Hughes", "Tanaka", "Haddad", "Kowalsk
 
 /**
  * First-run demo data: two tenants (so isolation can be seen and tested), a super
- * admin, one user per staff role, and enough users to page through.
+ * admin, one user per staff role, enough users to page through, and a carrier
+ * hierarchy (customers, suppliers, a bilateral carrier, their trunks and services).
  * Returns false when the database already has tenants.
  */
-export async function seedDemoIfEmpty(pool: pg.Pool): Promise<boolean> {
+export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<boolean> {
   return inTransaction(pool, async (tx) => {
     await tx.execute("SELECT pg_advisory_xact_lock(424242)");
     const existing = await tx.select({ id: tenants.id }).from(tenants).limit(1);
@@ -47,6 +51,9 @@ export async function seedDemoIfEmpty(pool: pg.Pool): Promise<boolean> {
     }
     await mk(acme, "admin@acme.example", "Arthur Acme", "admin");
     await mk(acme, "noc@acme.example", "Nora Acme", "noc");
+    await resetReleaseCauses(tx, demo);
+    await resetReleaseCauses(tx, acme);
+    await seedDemoCarriers(tx, demo, acme, jobs);
     await notify(tx, { tenantId: demoId, title: "Welcome to DIDTron", body: "Your console is ready. Start with Settings → Branding.", link: "/settings/tenant" });
     await notify(tx, { tenantId: acmeId, title: "Welcome to Acme Voice", body: "Your console is ready." });
     return true;

@@ -5,6 +5,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "../src/platform/db
 import { createPool } from "../src/platform/db/client.js";
 import { migrateDatabase } from "../src/platform/db/migrate.js";
 import { seedDemoIfEmpty } from "../src/seed.js";
+import { JobQueue } from "../src/platform/jobs/boss.js";
+import { defineQueues } from "../src/jobs/queues.js";
 import { repoRoot } from "../src/platform/config.js";
 
 export const TEMPLATE_EMPTY = "didtron_template_empty";
@@ -39,9 +41,15 @@ export async function setup(project: TestProject) {
   for (const name of [TEMPLATE_EMPTY, TEMPLATE_SEEDED]) {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${name}`);
-    const pool = createPool(withDatabase(adminUrl, name), 2);
+    const url = withDatabase(adminUrl, name);
+    const pool = createPool(url, 2);
     await migrateDatabase(pool);
-    if (name === TEMPLATE_SEEDED) await seedDemoIfEmpty(pool);
+    // Queues are created in the templates, so every cloned database has them.
+    const jobs = new JobQueue(pool, url, { supervise: false });
+    defineQueues(jobs, pool);
+    await jobs.start({ work: false });
+    if (name === TEMPLATE_SEEDED) await seedDemoIfEmpty(pool, jobs);
+    await jobs.stop();
     await pool.end();
   }
   await admin.end();

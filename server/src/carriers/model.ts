@@ -88,8 +88,7 @@ export const monitoring = z
     callResponseMonitoring: z.boolean().default(false),
     autoDisableAfterFailures: positiveInt(100).default(3),
     reEnableAfterSuccesses: positiveInt(100).default(2),
-  })
-  .default({ optionsPing: true, optionsIntervalS: 30, callResponseMonitoring: false, autoDisableAfterFailures: 3, reEnableAfterSuccesses: 2 });
+  });
 
 // ── Carrier ──
 const carrierFields = {
@@ -130,21 +129,6 @@ export const carrierPatch = z
   .refine((b) => Object.keys(b).length > 0, "nothing to change");
 export type CarrierPatch = Partial<CarrierCreate>;
 
-export const carrierDto = z.object({
-  id: z.uuid(),
-  ...Object.fromEntries(Object.entries(carrierFields).map(([k, v]) => [k, v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v])),
-  customerCreditLimit: money,
-  bilateralLimit: money.nullable(),
-  customerSpendLimit24h: money.nullable(),
-  supplierSpendLimit24h: money.nullable(),
-  customerSpendResetAt: timestamp.nullable(),
-  supplierSpendResetAt: timestamp.nullable(),
-  interconnectCount: z.number().int(),
-  serviceCount: z.number().int(),
-  accountManagerName: z.string().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-}) as z.ZodType;
 
 // ── Interconnect ──
 const interconnectFields = {

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { pgTable, uuid, text, integer, boolean, bigint, jsonb, timestamp, index, uniqueIndex, pgEnum, primaryKey } from "drizzle-orm/pg-core";
 import { tenants } from "../tenancy/schema.js";
 import { users } from "../identity/schema.js";
+import type { z } from "zod";
+import type * as m from "./model.js";
 
 export const carrierTypeEnum = pgEnum("carrier_type", ["customer", "supplier", "bilateral"]);
 export const carrierStatusEnum = pgEnum("carrier_status", ["active", "suspended", "inactive"]);
@@ -72,16 +74,16 @@ export const interconnects = pgTable(
     status: interconnectStatusEnum("status").notNull().default("active"),
     capacity: integer("capacity"),
     /** Signalling addresses: [{ address: IP or CIDR, port: number | null }]. */
-    addresses: jsonb("addresses").notNull().default([]),
+    addresses: jsonb("addresses").$type<z.infer<typeof m.address>[]>().notNull().default([]),
     supplierRatingPlanId: uuid("supplier_rating_plan_id"),
     /** Settings per tab, each validated by its zod schema in model.ts. */
-    ingressValidation: jsonb("ingress_validation"),
-    ingressTranslation: jsonb("ingress_translation"),
-    egressRouting: jsonb("egress_routing"),
-    egressTranslation: jsonb("egress_translation"),
-    media: jsonb("media").notNull(),
-    signalling: jsonb("signalling").notNull(),
-    monitoring: jsonb("monitoring"),
+    ingressValidation: jsonb("ingress_validation").$type<z.infer<typeof m.ingressValidation>>(),
+    ingressTranslation: jsonb("ingress_translation").$type<z.infer<typeof m.ingressTranslation>>(),
+    egressRouting: jsonb("egress_routing").$type<z.infer<typeof m.egressRouting>>(),
+    egressTranslation: jsonb("egress_translation").$type<z.infer<typeof m.egressTranslation>>(),
+    media: jsonb("media").$type<z.infer<typeof m.media>>().notNull(),
+    signalling: jsonb("signalling").$type<z.infer<typeof m.signalling>>().notNull(),
+    monitoring: jsonb("monitoring").$type<z.infer<typeof m.monitoring>>(),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     deletedAt: ts("deleted_at"),
@@ -205,8 +207,9 @@ export const blacklistEntries = pgTable(
     matchType: text("match_type").notNull(),
     value: text("value").notNull(),
     scope: text("scope").notNull(),
-    serviceId: uuid("service_id").references(() => services.id),
-    interconnectId: uuid("interconnect_id").references(() => interconnects.id),
+    // Entries scoped to a service or interconnect go when it is purged.
+    serviceId: uuid("service_id").references(() => services.id, { onDelete: "cascade" }),
+    interconnectId: uuid("interconnect_id").references(() => interconnects.id, { onDelete: "cascade" }),
     note: text("note"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },

@@ -20,17 +20,20 @@ export const PERMISSIONS = [
   "recycle_bin:read",
   "recycle_bin:write",
   "tenants:switch",
+  "carriers:read",
+  "carriers:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
-  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read"],
+  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write"],
   billing: [...ALL_STAFF_READ, "audit:read"],
-  sales: [...ALL_STAFF_READ],
+  // Account managers keep their carriers' details, contacts and alerts up to date.
+  sales: [...ALL_STAFF_READ, "carriers:write"],
   readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read"],
   // Portal users reach only /api/portal/* and their own session; no staff permission.
   customer: [],

@@ -6,10 +6,26 @@ import { likePattern, type Page } from "../platform/http/list.js";
 import type { JobContext, JobData, JobQueue } from "../platform/jobs/boss.js";
 import { recordAudit, systemActor, type Actor } from "../audit/audit.js";
 import { usersSoftDelete } from "../identity/soft-delete.js";
+import {
+  carriersSoftDelete,
+  contactsSoftDelete,
+  creditAlertsSoftDelete,
+  interconnectsSoftDelete,
+  servicesSoftDelete,
+  trunkGroupsSoftDelete,
+} from "../carriers/soft-delete.js";
 import type { SoftDeletable } from "./registry.js";
 
-/** Every soft-deletable entity type, in the order the Recycle Bin lists them. */
-export const softDeletables: readonly SoftDeletable[] = [usersSoftDelete];
+/** Every soft-deletable entity type, children before parents: the purge goes in this order. */
+export const softDeletables: readonly SoftDeletable[] = [
+  servicesSoftDelete,
+  creditAlertsSoftDelete,
+  contactsSoftDelete,
+  interconnectsSoftDelete,
+  trunkGroupsSoftDelete,
+  carriersSoftDelete,
+  usersSoftDelete,
+];
 
 export interface DeletedItem {
   entityType: string;
@@ -62,6 +78,7 @@ export async function restore(tx: TxDb, actor: Actor, params: { entityType: stri
     WHERE tenant_id = ${actor.tenantId} AND id = ${params.id} AND deleted_at IS NOT NULL
     RETURNING id`);
   if (!r.rows.length) throw notFound(`Deleted ${d.label.toLowerCase()}`);
+  await d.afterRestore?.(tx, { tenantId: actor.tenantId, id: params.id });
   await recordAudit(tx, actor, { action: `${d.entityType}.restore`, entityType: d.entityType, entityId: params.id, before: { deleted: true }, after: { deleted: false } });
 }
 
@@ -87,15 +104,26 @@ export async function purgeExpired(pool: pg.Pool, data: JobData, ctx: JobContext
   for (const tenantId of tenantIds) {
     for (const d of softDeletables) {
       purged += await inTransaction(pool, async (tx) => {
-        const r = await tx.execute<{ id: string; title: string }>(sql`
-          DELETE FROM ${sql.identifier(d.table)} x USING tenants t
-          WHERE x.tenant_id = t.id AND t.id = ${tenantId} AND x.deleted_at IS NOT NULL
-            AND x.deleted_at < now() - make_interval(days => t.retention_days)
-          RETURNING x.id, x.${sql.identifier(d.titleColumn)}::text AS title`);
-        for (const row of r.rows) {
+        const expired = await tx.execute<{ id: string; title: string }>(sql`
+          SELECT x.id, x.${sql.identifier(d.titleColumn)}::text AS title FROM ${sql.identifier(d.table)} x JOIN tenants t ON t.id = x.tenant_id
+          WHERE t.id = ${tenantId} AND x.deleted_at IS NOT NULL AND x.deleted_at < now() - make_interval(days => t.retention_days)`);
+        let n = 0;
+        for (const row of expired.rows) {
+          // A row still referenced (e.g. a carrier whose deleted interconnect is not yet
+          // expired) stays until its children are purged; a savepoint keeps the rest.
+          await tx.execute(sql`SAVEPOINT purge_row`);
+          try {
+            await tx.execute(sql`DELETE FROM ${sql.identifier(d.table)} WHERE tenant_id = ${tenantId} AND id = ${row.id}`);
+            await tx.execute(sql`RELEASE SAVEPOINT purge_row`);
+          } catch (err) {
+            await tx.execute(sql`ROLLBACK TO SAVEPOINT purge_row`);
+            if ((err as { cause?: { code?: string } }).cause?.code === "23503") continue;
+            throw err;
+          }
           await recordAudit(tx, systemActor(tenantId, "retention purge"), { action: `${d.entityType}.purge`, entityType: d.entityType, entityId: row.id, before: { title: row.title } });
+          n += 1;
         }
-        return r.rows.length;
+        return n;
       });
       done += 1;
       await ctx.progress((done / steps) * 100, `${purged} purged`);

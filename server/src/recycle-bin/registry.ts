@@ -14,4 +14,6 @@ export interface SoftDeletable {
   titleColumn: string;
   /** Checks that restoring would not break a rule (e.g. a name reused meanwhile). */
   beforeRestore?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
+  /** Checks made on the restored row inside the same transaction (throw to undo). */
+  afterRestore?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
 }
