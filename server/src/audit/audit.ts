@@ -1,6 +1,7 @@
 import type { TxDb } from "../platform/db/client.js";
 import { newId } from "../platform/ids.js";
 import { auditEvents } from "./schema.js";
+import { formatMoney } from "../platform/money.js";
 
 /** Who is acting, in which tenant, for which request: passed to every write operation. */
 export interface Actor {
@@ -23,7 +24,8 @@ function sanitize(row: Json | null | undefined): Json | null {
   const out: Json = {};
   for (const [k, v] of Object.entries(row)) {
     if (REDACTED_FIELDS.has(k)) out[k] = v == null ? null : "[redacted]";
-    else out[k] = typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v;
+    // bigint is only ever money (micro-units), so it is recorded as the API shows it.
+    else out[k] = typeof v === "bigint" ? formatMoney(v) : v instanceof Date ? v.toISOString() : v;
   }
   return out;
 }

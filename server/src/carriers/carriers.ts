@@ -47,22 +47,21 @@ export const carrierCurrencies = (c: Pick<CarrierRow, "primaryCurrency" | "curre
 async function withCounts(db: Db, tenantId: string, rows: CarrierRow[]): Promise<CarrierDto[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [ics, svcs, managers] = await Promise.all([
-    db
-      .select({ carrierId: interconnects.carrierId, n: count() })
-      .from(interconnects)
-      .where(and(eq(interconnects.tenantId, tenantId), inArray(interconnects.carrierId, ids), isNull(interconnects.deletedAt)))
-      .groupBy(interconnects.carrierId),
-    db
-      .select({ carrierId: services.carrierId, n: count() })
-      .from(services)
-      .where(and(eq(services.tenantId, tenantId), inArray(services.carrierId, ids), isNull(services.deletedAt)))
-      .groupBy(services.carrierId),
-    db
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), inArray(users.id, rows.map((r) => r.accountManagerUserId).filter((x): x is string => !!x)))),
-  ]);
+  // Sequential on purpose: `db` may be a transaction's single connection.
+  const ics = await db
+    .select({ carrierId: interconnects.carrierId, n: count() })
+    .from(interconnects)
+    .where(and(eq(interconnects.tenantId, tenantId), inArray(interconnects.carrierId, ids), isNull(interconnects.deletedAt)))
+    .groupBy(interconnects.carrierId);
+  const svcs = await db
+    .select({ carrierId: services.carrierId, n: count() })
+    .from(services)
+    .where(and(eq(services.tenantId, tenantId), inArray(services.carrierId, ids), isNull(services.deletedAt)))
+    .groupBy(services.carrierId);
+  const managerIds = rows.map((r) => r.accountManagerUserId).filter((x): x is string => !!x);
+  const managers = managerIds.length
+    ? await db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, managerIds)))
+    : [];
   const ic = new Map(ics.map((x) => [x.carrierId, x.n]));
   const sv = new Map(svcs.map((x) => [x.carrierId, x.n]));
   const mg = new Map(managers.map((x) => [x.id, x.name]));

@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from "../audit/audit.js";
 import { enqueueSwitchSync } from "../switch/sync.js";
 import { carriers, interconnects, services, trunkGroups } from "./schema.js";
 import { carrierCurrencies, getCarrierRow } from "./carriers.js";
-import { egressRouting, egressTranslation, ingressTranslation, ingressValidation, media, monitoring, signalling, type InterconnectCreate, type InterconnectPatch } from "./model.js";
+import { egressTranslation, ingressTranslation, ingressValidation, media, monitoring, signalling, type InterconnectCreate, type InterconnectPatch } from "./model.js";
 import { assertNoAmbiguity } from "./services.js";
 import { assertPlanReference } from "./plans.js";
 

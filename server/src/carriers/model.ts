@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { currencyCode, money, nonNegativeMoney, text, timestamp, timeZone } from "../platform/http/schemas.js";
+import { currencyCode, money, nonNegativeMoney, text, timeZone } from "../platform/http/schemas.js";
 import { parseAddress } from "./addresses.js";
 
 /**

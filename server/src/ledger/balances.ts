@@ -26,7 +26,7 @@ export async function carrierBalances(db: Db, params: { tenantId: string; carrie
       coalesce(sum(debits_pending_micros - credits_pending_micros) FILTER (WHERE kind = 'customer'), 0)::text AS customer_pending,
       coalesce(sum(debits_posted_micros - credits_posted_micros) FILTER (WHERE kind = 'supplier'), 0)::text AS supplier
     FROM ledger_accounts
-    WHERE tenant_id = ${params.tenantId} AND carrier_id = ANY(${params.carrierIds}::uuid[]) AND kind IN ('customer', 'supplier')
+    WHERE tenant_id = ${params.tenantId} AND carrier_id IN ${params.carrierIds} AND kind IN ('customer', 'supplier')
     GROUP BY carrier_id, currency`);
   return r.rows.map((x) => ({
     carrierId: x.carrier_id,

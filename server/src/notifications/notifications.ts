@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, TxDb } from "../platform/db/client.js";
 import { newId } from "../platform/ids.js";
 import { notifications } from "./schema.js";
@@ -21,7 +21,7 @@ export async function markRead(tx: TxDb, params: { tenantId: string; userId: str
   const where = and(
     visibleTo(params.tenantId, params.userId),
     isNull(notifications.readAt),
-    params.ids === "all" ? sql`true` : sql`${notifications.id} = ANY(${params.ids}::uuid[])`,
+    params.ids === "all" ? sql`true` : params.ids.length ? inArray(notifications.id, params.ids) : sql`false`,
   );
   const r = await tx.update(notifications).set({ readAt: new Date() }).where(where).returning({ id: notifications.id });
   return r.length;
