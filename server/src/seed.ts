@@ -42,7 +42,6 @@ export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<bo
     await mk(demo, "billing@demo.didtron.local", "Bea Billing", "billing");
     await mk(demo, "sales@demo.didtron.local", "Sal Sales", "sales");
     await mk(demo, "readonly@demo.didtron.local", "Rita Readonly", "readonly");
-    await mk(demo, "customer@demo.didtron.local", "Cora Customer", "customer");
     const staffRoles: Role[] = ["noc", "billing", "sales", "readonly"];
     for (let i = 0; i < 36; i++) {
       const first = FIRST[i % FIRST.length]!;
@@ -53,7 +52,8 @@ export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<bo
     await mk(acme, "noc@acme.example", "Nora Acme", "noc");
     await resetReleaseCauses(tx, demo);
     await resetReleaseCauses(tx, acme);
-    await seedDemoCarriers(tx, demo, acme, jobs);
+    const { portalCarrierId } = await seedDemoCarriers(tx, demo, acme, jobs);
+    await createUser(tx, demo, { email: "customer@demo.didtron.local", name: "Cora Customer", role: "customer", password: DEMO_PASSWORD, carrierId: portalCarrierId });
     await notify(tx, { tenantId: demoId, title: "Welcome to DIDTron", body: "Your console is ready. Start with Settings → Branding.", link: "/settings/tenant" });
     await notify(tx, { tenantId: acmeId, title: "Welcome to Acme Voice", body: "Your console is ready." });
     return true;

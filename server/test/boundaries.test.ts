@@ -146,3 +146,29 @@ describe("portal and role boundaries", () => {
     expect((await t.app.inject({ method: "GET", url: "/api/ready" })).statusCode).toBe(200);
   });
 });
+
+describe("customer portal", () => {
+  it("a portal user sees exactly their own carrier account, and staff cannot use the portal", async () => {
+    const customer = await login(t.app, "customer@demo.didtron.local");
+    const own = await customer.request("GET", "/api/portal/account");
+    expect(own.status).toBe(200);
+    expect(own.json.carrier.name).toBe("GlobalVoice Ltd");
+    expect(own.json.creditControl.currencies[0].currency).toBe("GBP");
+    // The staff routes for any carrier, including their own, stay closed.
+    expect((await customer.request("GET", `/api/carriers/${own.json.carrier.id}`)).status).toBe(403);
+    expect((await customer.request("GET", "/api/carriers")).status).toBe(403);
+    expect((await demoAdmin.request("GET", "/api/portal/account")).status).toBe(403);
+  });
+
+  it("portal users must be bound to a live carrier of their own tenant", async () => {
+    const acmeCarrier = (await acmeAdmin.request("GET", "/api/carriers")).json.rows[0].id;
+    const base = { email: "p1@x.example", name: "P", role: "customer", password: "long-enough-pw" };
+    const noCarrier = await demoAdmin.request("POST", "/api/users", base);
+    expect(noCarrier.status).toBe(400);
+    expect(noCarrier.json.error.fields.carrierId).toBeDefined();
+    const foreign = await demoAdmin.request("POST", "/api/users", { ...base, carrierId: acmeCarrier });
+    expect(foreign.status).toBe(400);
+    const staffBound = await demoAdmin.request("POST", "/api/users", { ...base, role: "noc", carrierId: acmeCarrier });
+    expect(staffBound.status).toBe(400);
+  });
+});

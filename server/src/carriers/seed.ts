@@ -9,7 +9,7 @@ import { createContact, createCreditAlert } from "./contacts.js";
 import { createTrunkGroup } from "./trunk-groups.js";
 
 /** Demo hierarchy, created through the same operations (and rules) as the API. */
-export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs: JobQueue): Promise<void> {
+export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs: JobQueue): Promise<{ portalCarrierId: string }> {
   const carrier = (a: Actor, input: Record<string, unknown>) => createCarrier(tx, a, jobs, carrierCreate.parse(input));
   const ic = (a: Actor, carrierId: string, input: Record<string, unknown>) => createInterconnect(tx, a, jobs, carrierId, interconnectCreate.parse(input));
   const svc = (a: Actor, interconnectId: string, input: Record<string, unknown>) => createService(tx, a, jobs, interconnectId, serviceCreate.parse(input));
@@ -86,4 +86,5 @@ export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs:
   }
 
   await carrier(acme, { name: "Acme Retail Customer", type: "customer", primaryCurrency: "GBP" });
+  return { portalCarrierId: gv.id };
 }

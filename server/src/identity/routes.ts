@@ -4,7 +4,6 @@ import { eq } from "drizzle-orm";
 import { listQuery, listResponse } from "../platform/http/list.js";
 import { email, ok, password, text, timestamp, uuidParam } from "../platform/http/schemas.js";
 import { principalOf, requireStaff, requireUser, tenantOf, unauthenticated, write } from "../platform/http/context.js";
-import { AppError } from "../platform/http/errors.js";
 import { tenants } from "../tenancy/schema.js";
 import { tenantDto, tenantColumns } from "../tenancy/tenants.js";
 import { changeOwnPassword, login, logout, logoutEverywhere, switchTenant } from "./auth.js";
@@ -155,12 +154,8 @@ export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const body = req.body;
-      if (body.carrierId && body.role !== "customer" && body.role !== "carrier") {
-        throw new AppError(400, "validation_failed", "Only portal users are bound to a carrier", { carrierId: ["only for customer/carrier portal users"] });
-      }
       reply.status(201);
-      return write(req, (tx, actor) => createUser(tx, actor, body));
+      return write(req, (tx, actor) => createUser(tx, actor, req.body));
     },
   );
   app.patch(

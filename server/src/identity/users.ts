@@ -1,7 +1,8 @@
 import { and, count, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db, TxDb } from "../platform/db/client.js";
 import { newId } from "../platform/ids.js";
-import { conflict, notFound } from "../platform/http/errors.js";
+import { badRequest, conflict, notFound } from "../platform/http/errors.js";
+import { carriers } from "../carriers/schema.js";
 import { likePattern, offsetOf, orderBy, type ListQuery, type Page } from "../platform/http/list.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { users, sessions } from "./schema.js";
@@ -77,12 +78,24 @@ async function assertEmailFree(db: Db, email: string, exceptId?: string) {
   if (taken && taken.id !== exceptId) throw conflict("That e-mail address is already in use", { email: ["already in use"] });
 }
 
+/** Portal users must be bound to a live carrier of their tenant; staff users to none. */
+async function assertCarrierBinding(db: Db, tenantId: string, role: Role, carrierId: string | null | undefined) {
+  const portal = role === "customer" || role === "carrier";
+  if (!portal && carrierId) throw badRequest("Only portal users are bound to a carrier", { carrierId: ["only for customer/carrier portal users"] });
+  if (portal && !carrierId) throw badRequest("A portal user is bound to one carrier account", { carrierId: ["required for customer/carrier portal users"] });
+  if (carrierId) {
+    const [c] = await db.select({ id: carriers.id }).from(carriers).where(and(eq(carriers.tenantId, tenantId), eq(carriers.id, carrierId), isNull(carriers.deletedAt)));
+    if (!c) throw badRequest("Unknown carrier", { carrierId: ["no such carrier"] });
+  }
+}
+
 export async function createUser(
   tx: TxDb,
   actor: Actor,
   input: { email: string; name: string; role: Role; password: string; carrierId?: string | null; isActive?: boolean },
 ): Promise<UserDto> {
   await assertEmailFree(tx, input.email);
+  await assertCarrierBinding(tx, actor.tenantId, input.role, input.carrierId);
   const [row] = await tx
     .insert(users)
     .values({
@@ -108,6 +121,9 @@ export async function updateUser(
 ): Promise<UserDto> {
   const before = await getUser(tx, { tenantId: actor.tenantId, id });
   if (patch.email) await assertEmailFree(tx, patch.email, id);
+  if (patch.role !== undefined || patch.carrierId !== undefined) {
+    await assertCarrierBinding(tx, actor.tenantId, patch.role ?? before.role, patch.carrierId !== undefined ? patch.carrierId : before.carrierId);
+  }
   const { password, ...fields } = patch;
   const [after] = await tx
     .update(users)
