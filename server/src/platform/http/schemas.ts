@@ -1,6 +1,15 @@
 import { formatMoney, parseMoney } from "../money.js";
 import { z } from "zod";
 
+// Plain-language messages for the commonest failures, shown next to form fields.
+z.config({
+  customError: (issue) => {
+    if (issue.code === "invalid_type" && issue.input === undefined) return "required";
+    if (issue.code === "invalid_type") return `expected ${issue.expected}`;
+    return undefined;
+  },
+});
+
 /** Timestamps are Date in code and ISO-8601 strings on the wire. */
 export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (s) => new Date(s),
