@@ -1,0 +1,151 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import {
+  Activity,
+  BookOpen,
+  Building2,
+  Calculator,
+  Cable,
+  Component,
+  FileSpreadsheet,
+  FlaskConical,
+  Gauge,
+  KeyRound,
+  LayoutDashboard,
+  ListChecks,
+  Network,
+  Receipt,
+  Route,
+  ScrollText,
+  Server,
+  Settings,
+  Split,
+  Trash2,
+  Users,
+  Wallet,
+  Waypoints,
+  type LucideIcon,
+} from "lucide-react";
+import type { Permission } from "./lib/types";
+
+export interface NavPage {
+  id: string;
+  label: string;
+  path: string;
+  icon: LucideIcon;
+  /** Hidden (and refused) without this permission. */
+  permission?: Permission;
+  /** The page; pages without one show the "coming soon" placeholder. */
+  component?: LazyExoticComponent<ComponentType>;
+  /** One line shown on the placeholder page. */
+  description?: string;
+}
+
+export interface NavModule {
+  id: string;
+  label: string;
+  icon: LucideIcon;
+  description: string;
+  pages: NavPage[];
+}
+
+/**
+ * The console's modules and their pages. The icon rail, the module sidebar, the
+ * breadcrumbs, global "Pages" search and the routes are all built from this list:
+ * adding a module is adding one entry here.
+ */
+export const NAV: NavModule[] = [
+  {
+    id: "dashboard",
+    label: "Dashboard",
+    icon: LayoutDashboard,
+    description: "Traffic, jobs and account health at a glance.",
+    pages: [{ id: "overview", label: "Overview", path: "/", icon: Gauge, component: lazy(() => import("./pages/DashboardPage")) }],
+  },
+  {
+    id: "carriers",
+    label: "Carriers",
+    icon: Network,
+    description: "Customers and vendors you exchange traffic with.",
+    pages: [
+      { id: "directory", label: "Carrier Directory", path: "/carriers", icon: Building2, description: "Customer and vendor accounts, contacts, credit limits and portal users." },
+      { id: "interconnects", label: "Interconnects", path: "/carriers/interconnects", icon: Cable, description: "SIP trunks, IP authentication, codecs and capacity per carrier." },
+      { id: "balances", label: "Balances & Credit", path: "/carriers/balances", icon: Wallet, description: "Prepaid balances, credit limits and low-balance alerts." },
+    ],
+  },
+  {
+    id: "rating",
+    label: "Rating",
+    icon: Calculator,
+    description: "Rate decks, plans and margin rules.",
+    pages: [
+      { id: "decks", label: "Rate Decks", path: "/rating/decks", icon: FileSpreadsheet, description: "Import vendor and customer rate decks with effective dates and change notices." },
+      { id: "plans", label: "Rate Plans", path: "/rating/plans", icon: Calculator, description: "Sell-side plans built from buy rates plus margin rules." },
+      { id: "codes", label: "Destinations", path: "/rating/destinations", icon: Waypoints, description: "Dial code tables and destination naming." },
+    ],
+  },
+  {
+    id: "routing",
+    label: "Routing",
+    icon: Route,
+    description: "Least-cost routing and route plans.",
+    pages: [
+      { id: "plans", label: "Route Plans", path: "/routing/plans", icon: Split, description: "Static, LCR and percentage routing per customer and destination." },
+      { id: "lcr", label: "LCR Simulator", path: "/routing/simulator", icon: FlaskConical, description: "See which vendors a number would route to, at what cost and margin." },
+      { id: "quality", label: "Route Quality", path: "/routing/quality", icon: Activity, description: "ASR, ACD and PDD per vendor and destination." },
+    ],
+  },
+  {
+    id: "billing",
+    label: "Billing",
+    icon: Receipt,
+    description: "CDRs, invoices and payments.",
+    pages: [
+      { id: "cdrs", label: "Call Records", path: "/billing/cdrs", icon: ScrollText, description: "Rated CDRs with cost, revenue and margin per call." },
+      { id: "invoices", label: "Invoices", path: "/billing/invoices", icon: Receipt, description: "Invoice runs, disputes and statements." },
+      { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, description: "Payments received and made, with balance history." },
+    ],
+  },
+  {
+    id: "settings",
+    label: "Settings",
+    icon: Settings,
+    description: "Users, API access and tenant branding.",
+    pages: [
+      { id: "users", label: "Users & Roles", path: "/settings/users", icon: Users, permission: "users:read", component: lazy(() => import("./pages/settings/UsersPage")) },
+      { id: "api-keys", label: "API Keys", path: "/settings/api-keys", icon: KeyRound, permission: "api_keys:read", component: lazy(() => import("./pages/settings/ApiKeysPage")) },
+      { id: "tenant", label: "Tenant Settings", path: "/settings/tenant", icon: Building2, permission: "tenant:read", component: lazy(() => import("./pages/settings/TenantSettingsPage")) },
+    ],
+  },
+  {
+    id: "system",
+    label: "System",
+    icon: Server,
+    description: "Audit trail, background jobs and deleted records.",
+    pages: [
+      { id: "audit", label: "Audit Log", path: "/system/audit", icon: ScrollText, permission: "audit:read", component: lazy(() => import("./pages/system/AuditLogPage")) },
+      { id: "jobs", label: "Jobs", path: "/system/jobs", icon: ListChecks, permission: "jobs:read", component: lazy(() => import("./pages/system/JobsPage")) },
+      { id: "recycle-bin", label: "Recycle Bin", path: "/system/recycle-bin", icon: Trash2, permission: "recycle_bin:read", component: lazy(() => import("./pages/system/RecycleBinPage")) },
+      { id: "components", label: "Component Library", path: "/system/components", icon: Component, component: lazy(() => import("./pages/system/ComponentLibraryPage")) },
+    ],
+  },
+];
+
+export const API_DOCS = { label: "API documentation", href: "/api/docs", icon: BookOpen };
+
+/** Module and page for a URL path (exact page match, else the longest matching prefix). */
+export function findNav(pathname: string): { module: NavModule; page: NavPage } | null {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  let best: { module: NavModule; page: NavPage } | null = null;
+  for (const module of NAV) {
+    for (const page of module.pages) {
+      if (page.path === path) return { module, page };
+      if (page.path !== "/" && path.startsWith(`${page.path}/`) && (!best || page.path.length > best.page.path.length)) best = { module, page };
+    }
+  }
+  return best;
+}
+
+/** Navigation filtered to what the user may see (modules without visible pages are dropped). */
+export function visibleNav(can: (p: Permission) => boolean): NavModule[] {
+  return NAV.map((m) => ({ ...m, pages: m.pages.filter((p) => !p.permission || can(p.permission)) })).filter((m) => m.pages.length > 0);
+}

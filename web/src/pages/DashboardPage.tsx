@@ -1,0 +1,211 @@
+import { Link } from "react-router";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Activity, Bell, CircleDollarSign, Clock, ListChecks, PhoneCall, PlugZap, Timer, Users } from "lucide-react";
+import { Badge, Card, CardHeader, DropdownMenu, EmptyState, ErrorState, Page, PageHeader, RefreshButton, SkeletonText, StatTile } from "../components";
+import { api } from "../lib/api";
+import { useCan, useMe } from "../lib/auth";
+import { formatFull, formatNumber, formatRelative } from "../lib/format";
+import { useNow } from "../lib/hooks";
+import type { AuditEvent, Page as ListPage, QueueSummary, User } from "../lib/types";
+import { useNotifications } from "../layout/NotificationsMenu";
+
+const SWITCH_TILES = [
+  { label: "Active calls", icon: PhoneCall },
+  { label: "ASR", icon: Activity },
+  { label: "ACD", icon: Timer },
+  { label: "Today's revenue", icon: CircleDollarSign },
+];
+
+export default function DashboardPage() {
+  const me = useMe();
+  const can = useCan();
+  const qc = useQueryClient();
+  useNow(30_000);
+
+  const users = useQuery({
+    queryKey: ["users", { page: 1, pageSize: 1, stat: true }],
+    queryFn: () => api.get<ListPage<User>>("/users", { page: 1, pageSize: 1 }),
+    enabled: can("users:read"),
+  });
+  const activeUsers = useQuery({
+    queryKey: ["users", { page: 1, pageSize: 1, status: "active", stat: true }],
+    queryFn: () => api.get<ListPage<User>>("/users", { page: 1, pageSize: 1, status: "active" }),
+    enabled: can("users:read"),
+  });
+  const queues = useQuery({
+    queryKey: ["job-queues"],
+    queryFn: () => api.get<{ queues: QueueSummary[] }>("/jobs/queues"),
+    enabled: can("jobs:read"),
+  });
+  const notifications = useNotifications();
+  const audit = useQuery({
+    queryKey: ["audit-events", { page: 1, pageSize: 8, recent: true }],
+    queryFn: () => api.get<ListPage<AuditEvent>>("/audit-events", { page: 1, pageSize: 8 }),
+    enabled: can("audit:read"),
+  });
+
+  const jobTotals = (queues.data?.queues ?? []).reduce(
+    (acc, q) => {
+      acc.active += q.counts.active ?? 0;
+      acc.queued += (q.counts.created ?? 0) + (q.counts.retry ?? 0);
+      acc.failed += q.counts.failed ?? 0;
+      acc.completed += q.counts.completed ?? 0;
+      return acc;
+    },
+    { active: 0, queued: 0, failed: 0, completed: 0 },
+  );
+
+  const fetching = users.isFetching || queues.isFetching || notifications.isFetching || audit.isFetching;
+  const refreshAll = () =>
+    Promise.all([users.refetch(), activeUsers.refetch(), can("jobs:read") ? queues.refetch() : null, notifications.refetch(), can("audit:read") ? audit.refetch() : null]);
+
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: me.tenant.timeZone }).format(new Date()));
+  const greeting = hour < 12 ? "Good morning" : hour < 18 ? "Good afternoon" : "Good evening";
+
+  return (
+    <Page
+      header={
+        <PageHeader
+          title="Dashboard"
+          description={`${greeting}, ${me.user.name.split(" ")[0]}. Here is ${me.tenant.name} right now.`}
+          actions={
+            <>
+              <RefreshButton onRefresh={refreshAll} fetching={fetching} />
+              <DropdownMenu
+                items={[
+                  { label: "Refresh all", onSelect: () => void refreshAll() },
+                  { label: "Clear cached data", onSelect: () => void qc.invalidateQueries() },
+                  { type: "separator" },
+                  { label: "Open tenant settings", to: "/settings/tenant", hidden: !can("tenant:read") },
+                  { label: "Open audit trail", to: "/system/audit", hidden: !can("audit:read") },
+                ]}
+              />
+            </>
+          }
+        />
+      }
+    >
+      <section aria-label="Traffic" className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
+        {SWITCH_TILES.map(({ label, icon: Icon }) => (
+          <StatTile
+            key={label}
+            label={label}
+            icon={<Icon />}
+            value="—"
+            muted
+            note={
+              <span className="inline-flex items-center gap-1">
+                <PlugZap className="size-3" aria-hidden /> switch not connected
+              </span>
+            }
+          />
+        ))}
+      </section>
+
+      <section aria-label="Platform" className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
+        {can("users:read") && (
+          <StatTile
+            label="Users"
+            icon={<Users />}
+            loading={users.isLoading}
+            value={users.error ? "—" : formatNumber(users.data?.total ?? 0)}
+            note={users.error ? (users.error as Error).message : activeUsers.data ? `${formatNumber(activeUsers.data.total)} active · ${formatNumber((users.data?.total ?? 0) - activeUsers.data.total)} inactive` : " "}
+            footer={
+              <Link to="/settings/users" className="text-xs font-medium text-accent-text hover:underline">
+                Manage people
+              </Link>
+            }
+          />
+        )}
+        {can("jobs:read") && (
+          <StatTile
+            label="Background work"
+            icon={<ListChecks />}
+            loading={queues.isLoading}
+            value={queues.error ? "—" : formatNumber(jobTotals.active + jobTotals.queued)}
+            note={queues.error ? (queues.error as Error).message : "running or queued"}
+            footer={
+              <div className="flex flex-wrap items-center gap-1.5">
+                <Badge tone="info" dot>
+                  {jobTotals.active} active
+                </Badge>
+                <Badge tone="neutral">{jobTotals.queued} queued</Badge>
+                <Badge tone={jobTotals.failed > 0 ? "danger" : "neutral"}>{jobTotals.failed} failed</Badge>
+                <Badge tone="success">{formatNumber(jobTotals.completed)} done</Badge>
+              </div>
+            }
+          />
+        )}
+        <StatTile
+          label="Unread notifications"
+          icon={<Bell />}
+          loading={notifications.isLoading}
+          value={notifications.error ? "—" : formatNumber(notifications.data?.unread ?? 0)}
+          note={notifications.data ? `${notifications.data.rows.length} recent in total` : " "}
+        />
+        <StatTile
+          label="Tenant"
+          icon={<Clock />}
+          value={<span className="text-base font-semibold">{me.tenant.brandName}</span>}
+          note={`${me.tenant.timeZone} · recycle bin keeps ${me.tenant.retentionDays} days`}
+        />
+      </section>
+
+      <div className="mt-3 grid grid-cols-1 gap-3 xl:grid-cols-3">
+        {can("audit:read") && (
+          <Card className="xl:col-span-2">
+            <CardHeader title="Recent activity" description="Latest changes recorded in the audit log." />
+            {audit.isLoading ? (
+              <SkeletonText lines={6} className="p-4" />
+            ) : audit.error ? (
+              <ErrorState compact error={audit.error} onRetry={() => void audit.refetch()} retrying={audit.isFetching} />
+            ) : !audit.data?.rows.length ? (
+              <EmptyState compact title="No activity yet" />
+            ) : (
+              <ul className="divide-y divide-line">
+                {audit.data.rows.map((e) => (
+                  <li key={e.id} className="flex min-w-0 items-center gap-3 px-4 py-2">
+                    <Badge mono tone={e.action.endsWith("delete") ? "danger" : e.action.includes("login") ? "info" : "neutral"}>
+                      {e.action}
+                    </Badge>
+                    <span className="min-w-0 flex-1 truncate text-sm text-fg-muted">
+                      <span className="text-fg">{e.actorLabel}</span> · {e.entityType}
+                    </span>
+                    <time className="shrink-0 text-xs text-fg-subtle tabular" dateTime={e.createdAt} title={formatFull(e.createdAt)}>
+                      {formatRelative(e.createdAt)}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        )}
+        {can("jobs:read") && (
+          <Card>
+            <CardHeader title="Queues" description="Jobs per queue and state." />
+            {queues.isLoading ? (
+              <SkeletonText lines={4} className="p-4" />
+            ) : queues.error ? (
+              <ErrorState compact error={queues.error} onRetry={() => void queues.refetch()} />
+            ) : !queues.data?.queues.length ? (
+              <EmptyState compact title="No queues" />
+            ) : (
+              <ul className="divide-y divide-line">
+                {queues.data.queues.map((q) => (
+                  <li key={q.queue} className="flex min-w-0 items-center justify-between gap-3 px-4 py-2.5">
+                    <span className="min-w-0 truncate font-mono text-xs text-fg">{q.queue}</span>
+                    <span className="flex shrink-0 gap-1">
+                      {(q.counts.active ?? 0) > 0 && <Badge tone="info">{q.counts.active} active</Badge>}
+                      {(q.counts.failed ?? 0) > 0 && <Badge tone="danger">{q.counts.failed} failed</Badge>}
+                      <Badge tone="neutral">{q.counts.completed ?? 0} done</Badge>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        )}
+      </div>
+    </Page>
+  );
+}
