@@ -1,6 +1,9 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 import {
   Activity,
+  Ban,
+  Layers,
+  PhoneOff,
   BookOpen,
   Building2,
   Calculator,
@@ -38,6 +41,8 @@ export interface NavPage {
   component?: LazyExoticComponent<ComponentType>;
   /** One line shown on the placeholder page. */
   description?: string;
+  /** Detail routes under this page (not in the sidebar), e.g. `/carriers/:carrierId`. */
+  details?: { path: string; component: LazyExoticComponent<ComponentType> }[];
 }
 
 export interface NavModule {
@@ -65,11 +70,25 @@ export const NAV: NavModule[] = [
     id: "carriers",
     label: "Carriers",
     icon: Network,
-    description: "Customers and vendors you exchange traffic with.",
+    description: "Digitalk-style carrier hierarchy: carriers, interconnects and services.",
     pages: [
-      { id: "directory", label: "Carrier Directory", path: "/carriers", icon: Building2, description: "Customer and vendor accounts, contacts, credit limits and portal users." },
-      { id: "interconnects", label: "Interconnects", path: "/carriers/interconnects", icon: Cable, description: "SIP trunks, IP authentication, codecs and capacity per carrier." },
-      { id: "balances", label: "Balances & Credit", path: "/carriers/balances", icon: Wallet, description: "Prepaid balances, credit limits and low-balance alerts." },
+      {
+        id: "carriers",
+        label: "Carriers",
+        path: "/carriers",
+        icon: Building2,
+        permission: "carriers:read",
+        component: lazy(() => import("./pages/carriers/CarriersPage")),
+        details: [
+          { path: "/carriers/interconnects/:interconnectId", component: lazy(() => import("./pages/carriers/InterconnectDetailPage")) },
+          { path: "/carriers/:carrierId", component: lazy(() => import("./pages/carriers/CarrierDetailPage")) },
+        ],
+      },
+      { id: "services", label: "Services", path: "/carriers/services", icon: Cable, permission: "carriers:read", component: lazy(() => import("./pages/carriers/ServicesPage")) },
+      { id: "trunk-groups", label: "Trunk Groups", path: "/carriers/trunk-groups", icon: Layers, permission: "carriers:read", component: lazy(() => import("./pages/carriers/TrunkGroupsPage")) },
+      { id: "blacklisting", label: "Blacklisting", path: "/carriers/blacklisting", icon: Ban, permission: "carriers:read", component: lazy(() => import("./pages/carriers/BlacklistingPage")) },
+      { id: "release-causes", label: "Release Cause Mapping", path: "/carriers/release-causes", icon: PhoneOff, permission: "carriers:read", component: lazy(() => import("./pages/carriers/ReleaseCausesPage")) },
+      { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, description: "24 Hour Spend, Carrier Balances, Balance And Totals — arrives with the ledger." },
     ],
   },
   {

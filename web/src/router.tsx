@@ -9,7 +9,11 @@ import { NAV } from "./nav";
 
 /** Every page of the navigation config becomes a route (placeholder if it has no component). */
 const pageRoutes: RouteObject[] = NAV.flatMap((module) =>
-  module.pages.map((page) => (page.path === "/" ? { index: true, element: <RouteGate module={module} page={page} /> } : { path: page.path.slice(1), element: <RouteGate module={module} page={page} /> })),
+  module.pages.flatMap((page) => [
+    page.path === "/" ? { index: true, element: <RouteGate module={module} page={page} /> } : { path: page.path.slice(1), element: <RouteGate module={module} page={page} /> },
+    // Detail routes share their page's permission gate.
+    ...(page.details ?? []).map((d) => ({ path: d.path.slice(1), element: <RouteGate module={module} page={{ ...page, component: d.component }} /> })),
+  ]),
 );
 
 export const router = createBrowserRouter([
