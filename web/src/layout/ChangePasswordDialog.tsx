@@ -2,7 +2,6 @@ import { useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { Button, Dialog, Field, Input, toast } from "../components";
 import { ApiError, api, fieldErrors } from "../lib/api";
-import { leaveToLogin } from "../lib/session";
 
 export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [current, setCurrent] = useState("");
@@ -12,11 +11,10 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const mutation = useMutation({
     mutationFn: () => api.post("/auth/password", { currentPassword: current, newPassword: next }),
     onSuccess: () => {
-      // The server ends every session of the user, this one included.
-      toast.success("Password changed", { description: "Sign in again with your new password." });
+      // The server keeps this session and ends every other one.
+      toast.success("Password changed", { description: "You stay signed in here; your other sessions were signed out." });
       reset();
       onClose();
-      void leaveToLogin();
     },
   });
   const reset = () => {
@@ -45,7 +43,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
         onClose();
       }}
       title="Change password"
-      description="All your sessions end, this one included: you sign in again with the new password."
+      description="Your other sessions (other browsers and devices) are signed out; this one stays signed in."
       size="sm"
       dismissible={!mutation.isPending}
       footer={
