@@ -41,6 +41,7 @@ describe("password login and sessions", () => {
     const blocked = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password: DEMO_PASSWORD } });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe("too_many_attempts");
+    expect(blocked.headers["retry-after"]).toBe(String(THROTTLE.windowMinutes * 60));
   });
 
   it("rejects an unknown e-mail the same way as a wrong password", async () => {
@@ -105,8 +106,9 @@ describe("API keys", () => {
     const { token, key } = created.json;
     expect(token).toMatch(/^dtk_[A-Za-z0-9]{12}_/);
     expect(await countRows(t.pool, "api_keys", `token_hash LIKE '%${token.slice(-20)}%'`)).toBe(0);
-    const list = await admin.request("GET", "/api/api-keys");
+    const list = await admin.request("GET", "/api/api-keys?q=billing");
     expect(JSON.stringify(list.json)).not.toContain(token);
+    expect(list.json.rows.map((k: { name: string; createdByName: string }) => [k.name, k.createdByName])).toEqual([["billing export", "Dana Admin"]]);
 
     const bearer = { authorization: `Bearer ${token}` };
     const read = await t.app.inject({ method: "GET", url: "/api/users?pageSize=5", headers: bearer });

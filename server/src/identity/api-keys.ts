@@ -1,8 +1,9 @@
-import { and, count, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, count, eq, gt, ilike, isNull, or, sql } from "drizzle-orm";
+import { users } from "./schema.js";
 import type { Db, TxDb } from "../platform/db/client.js";
 import { newId } from "../platform/ids.js";
 import { forbidden, notFound, conflict } from "../platform/http/errors.js";
-import { offsetOf, type ListQuery, type Page } from "../platform/http/list.js";
+import { likePattern, offsetOf, orderBy, type ListQuery, type Page } from "../platform/http/list.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { apiKeys } from "./schema.js";
 import { randomToken, safeEqual, sha256 } from "./tokens.js";
@@ -16,6 +17,7 @@ export interface ApiKeyDto {
   tokenPrefix: string;
   scopes: string[];
   createdByUserId: string;
+  createdByName: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
@@ -38,9 +40,17 @@ const dto = {
 const TOKEN = /^dtk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 export async function listApiKeys(db: Db, params: { tenantId: string; query: ListQuery }): Promise<Page<ApiKeyDto>> {
-  const where = eq(apiKeys.tenantId, params.tenantId);
+  const { query } = params;
+  const where = and(eq(apiKeys.tenantId, params.tenantId), query.q ? or(ilike(apiKeys.name, likePattern(query.q)), ilike(apiKeys.tokenPrefix, likePattern(query.q))) : undefined);
   const [rows, [total]] = await Promise.all([
-    db.select(dto).from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt)).limit(params.query.pageSize).offset(offsetOf(params.query)),
+    db
+      .select({ ...dto, createdByName: users.name })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
+      .where(where)
+      .orderBy(orderBy(query.sort, { name: apiKeys.name, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, expiresAt: apiKeys.expiresAt }, sql`${apiKeys.createdAt} desc`), apiKeys.id)
+      .limit(query.pageSize)
+      .offset(offsetOf(query)),
     db.select({ n: count() }).from(apiKeys).where(where),
   ]);
   return { rows, total: total?.n ?? 0, page: params.query.page, pageSize: params.query.pageSize };
@@ -73,11 +83,11 @@ export async function createApiKey(
     })
     .returning(dto);
   await recordAudit(tx, actor, { action: "api_key.create", entityType: "api_key", entityId: key!.id, after: key });
-  return { key: key!, token: `dtk_${prefix}_${secret}` };
+  return { key: { ...key!, createdByName: creator.name }, token: `dtk_${prefix}_${secret}` };
 }
 
 export async function revokeApiKey(tx: TxDb, actor: Actor, id: string): Promise<ApiKeyDto> {
-  const [before] = await tx.select(dto).from(apiKeys).where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id)));
+  const [before] = await tx.select({ ...dto, createdByName: users.name }).from(apiKeys).leftJoin(users, eq(users.id, apiKeys.createdByUserId)).where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id)));
   if (!before) throw notFound("API key");
   if (before.revokedAt) throw conflict("This key is already revoked");
   const [after] = await tx
@@ -86,7 +96,7 @@ export async function revokeApiKey(tx: TxDb, actor: Actor, id: string): Promise<
     .where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id)))
     .returning(dto);
   await recordAudit(tx, actor, { action: "api_key.revoke", entityType: "api_key", entityId: id, before, after });
-  return after!;
+  return { ...after!, createdByName: before.createdByName };
 }
 
 /** Resolves a bearer token to a principal, or null if unknown, revoked or expired. */

@@ -34,7 +34,9 @@ export async function login(
         WHERE NOT succeeded AND created_at > ${since} AND (email = ${email} OR ip = ${input.ip})`)
     ).rows as [{ byEmail: number; byIp: number }];
     if (byEmail >= THROTTLE.maxFailuresPerEmail || byIp >= THROTTLE.maxFailuresPerIp) {
-      throw new AppError(429, "too_many_attempts", `Too many failed sign-ins; try again in ${THROTTLE.windowMinutes} minutes`);
+      throw new AppError(429, "too_many_attempts", `Too many failed sign-ins; try again in ${THROTTLE.windowMinutes} minutes`, undefined, {
+        "retry-after": String(THROTTLE.windowMinutes * 60),
+      });
     }
     const [user] = await tx
       .select()

@@ -31,6 +31,7 @@ const apiKeyDto = z.object({
   tokenPrefix: z.string(),
   scopes: z.array(z.string()),
   createdByUserId: z.uuid(),
+  createdByName: z.string().nullable(),
   createdAt: timestamp,
   lastUsedAt: timestamp.nullable(),
   expiresAt: timestamp.nullable(),

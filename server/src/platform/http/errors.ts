@@ -18,6 +18,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: Record<string, string[]>,
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -62,7 +64,10 @@ export function registerErrorHandling(app: FastifyInstance, opts: { spaIndexHtml
     const send = (status: number, code: string, message: string, fields?: Record<string, string[]>) =>
       reply.status(status).send({ error: { code, message, fields, requestId: req.id } });
 
-    if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.fields);
+    if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers);
+      return send(err.statusCode, err.code, err.message, err.fields);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: Record<string, string[]> = {};
       for (const v of err.validation) {
