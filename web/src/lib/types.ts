@@ -75,6 +75,7 @@ export interface ApiKey {
   tokenPrefix: string;
   scopes: string[];
   createdByUserId: string;
+  createdByName: string | null;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;

@@ -87,7 +87,11 @@ export default function ApiKeysPage() {
         meta: { className: "text-fg-muted" },
         cell: ({ row }) => <TimeCell value={row.original.expiresAt} empty="Never" />,
       },
-      { id: "createdBy", header: "Created by", meta: { label: "Created by (user id)" }, cell: ({ row }) => <IdCell prefix="usr" id={row.original.createdByUserId} /> },
+      {
+        id: "createdBy",
+        header: "Created by",
+        cell: ({ row }) => (row.original.createdByName ? <span title={row.original.createdByUserId}>{row.original.createdByName}</span> : <IdCell prefix="usr" id={row.original.createdByUserId} />),
+      },
       { id: "id", header: "ID", meta: { label: "Key ID" }, cell: ({ row }) => <IdCell prefix="key" id={row.original.id} /> },
       {
         id: "actions",
@@ -149,7 +153,7 @@ export default function ApiKeysPage() {
           stale={list.isPlaceholderData}
         error={list.error}
         rowClassName={(k) => (k.revokedAt ? "opacity-60" : undefined)}
-        initialHidden={["id", "createdBy"]}
+        initialHidden={["id"]}
         emptyState={
           <EmptyState
             icon={<KeyRound />}
