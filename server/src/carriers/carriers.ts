@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from "../audit/audit.js";
 import { users } from "../identity/schema.js";
 import { isStaffRole, type Role } from "../identity/permissions.js";
 import { carrierBalances, carrierSpend24h } from "../ledger/balances.js";
-import { enqueueSwitchSync } from "../switch/sync.js";
+import { recordHierarchyChange } from "./change.js";
 import { carriers, interconnects, services } from "./schema.js";
 import type { CarrierCreate, CarrierPatch } from "./model.js";
 
@@ -147,8 +147,7 @@ export async function createCarrier(tx: TxDb, actor: Actor, jobs: JobQueue, inpu
   const columns = toColumns(input) as Omit<typeof carriers.$inferInsert, "id" | "tenantId">;
   const [row] = await tx.insert(carriers).values({ id: newId(), tenantId: actor.tenantId, ...columns }).returning();
   const dto = carrierToDto(row!, { interconnectCount: 0, serviceCount: 0, accountManagerName: null });
-  await recordAudit(tx, actor, { action: "carrier.create", entityType: "carrier", entityId: row!.id, after: dto });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "carrier", entityId: row!.id, action: "create", payload: dto });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "carrier", entityId: row!.id, action: "create", after: dto });
   return getCarrier(tx, { tenantId: actor.tenantId, id: row!.id });
 }
 
@@ -172,8 +171,7 @@ export async function updateCarrier(tx: TxDb, actor: Actor, jobs: JobQueue, id: 
     .set({ ...toColumns({ ...patch, ...(next.bilateralLimit === null ? { bilateralLimit: null } : {}) }), updatedAt: new Date() })
     .where(and(liveCarrier(actor.tenantId), eq(carriers.id, id)));
   const after = await getCarrier(tx, { tenantId: actor.tenantId, id });
-  await recordAudit(tx, actor, { action: "carrier.update", entityType: "carrier", entityId: id, before, after });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "carrier", entityId: id, action: "update", payload: after });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "carrier", entityId: id, action: "update", before, after });
   return after;
 }
 
@@ -188,8 +186,7 @@ export async function deleteCarrier(tx: TxDb, actor: Actor, jobs: JobQueue, id: 
     throw conflict(`${before.name} has ${live.length} active interconnect${live.length > 1 ? "s" : ""} (${live.map((i) => i.name).join(", ")}); delete them first`);
   }
   await tx.update(carriers).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(liveCarrier(actor.tenantId), eq(carriers.id, id)));
-  await recordAudit(tx, actor, { action: "carrier.delete", entityType: "carrier", entityId: id, before, after: null });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "carrier", entityId: id, action: "delete", payload: { id } });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "carrier", entityId: id, action: "delete", before });
 }
 
 /** Reset of the 24-hour spend counter for one direction (the Reset button). */

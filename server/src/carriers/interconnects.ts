@@ -4,8 +4,8 @@ import { newId } from "../platform/ids.js";
 import { badRequest, conflict, notFound } from "../platform/http/errors.js";
 import { likePattern, offsetOf, orderBy, type ListQuery, type Page } from "../platform/http/list.js";
 import type { JobQueue } from "../platform/jobs/boss.js";
-import { recordAudit, type Actor } from "../audit/audit.js";
-import { enqueueSwitchSync } from "../switch/sync.js";
+import type { Actor } from "../audit/audit.js";
+import { recordHierarchyChange } from "./change.js";
 import { carriers, interconnects, services, trunkGroups } from "./schema.js";
 import { carrierCurrencies, getCarrierRow } from "./carriers.js";
 import { egressTranslation, ingressTranslation, ingressValidation, media, monitoring, signalling, type InterconnectCreate, type InterconnectPatch } from "./model.js";
@@ -148,8 +148,7 @@ export async function createInterconnect(tx: TxDb, actor: Actor, jobs: JobQueue,
     ...tabs,
   });
   const after = await getInterconnect(tx, { tenantId: actor.tenantId, id });
-  await recordAudit(tx, actor, { action: "interconnect.create", entityType: "interconnect", entityId: id, after });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "interconnect", entityId: id, action: "create", payload: after });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "interconnect", entityId: id, action: "create", after });
   return after;
 }
 
@@ -183,8 +182,7 @@ export async function updateInterconnect(tx: TxDb, actor: Actor, jobs: JobQueue,
     for (const s of mine) await assertNoAmbiguity(tx, actor.tenantId, s.id);
   }
   const after = await getInterconnect(tx, { tenantId: actor.tenantId, id });
-  await recordAudit(tx, actor, { action: "interconnect.update", entityType: "interconnect", entityId: id, before, after });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "interconnect", entityId: id, action: "update", payload: after });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "interconnect", entityId: id, action: "update", before, after });
   return after;
 }
 
@@ -199,6 +197,5 @@ export async function deleteInterconnect(tx: TxDb, actor: Actor, jobs: JobQueue,
     throw conflict(`${before.name} is used by ${dependants.length} service${dependants.length > 1 ? "s" : ""} (${dependants.map((s) => s.name).join(", ")}); delete or re-route them first`);
   }
   await tx.update(interconnects).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(live(actor.tenantId), eq(interconnects.id, id)));
-  await recordAudit(tx, actor, { action: "interconnect.delete", entityType: "interconnect", entityId: id, before, after: null });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "interconnect", entityId: id, action: "delete", payload: { id } });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "interconnect", entityId: id, action: "delete", before });
 }

@@ -5,8 +5,8 @@ import { newId } from "../platform/ids.js";
 import { badRequest, conflict, notFound } from "../platform/http/errors.js";
 import { likePattern, offsetOf, orderBy, type ListQuery, type Page } from "../platform/http/list.js";
 import type { JobQueue } from "../platform/jobs/boss.js";
-import { recordAudit, type Actor } from "../audit/audit.js";
-import { enqueueSwitchSync } from "../switch/sync.js";
+import type { Actor } from "../audit/audit.js";
+import { recordHierarchyChange } from "./change.js";
 import { carriers, interconnects, services } from "./schema.js";
 import type { ServiceCreate, ServicePatch } from "./model.js";
 import type { SignallingAddress } from "./addresses.js";
@@ -139,8 +139,7 @@ export async function createService(tx: TxDb, actor: Actor, jobs: JobQueue, inte
   await tx.insert(services).values({ ...input, id, tenantId: actor.tenantId, carrierId: ic.carrier.id, interconnectId, currency: ic.i.currency });
   await assertNoAmbiguity(tx, actor.tenantId, id);
   const after = await getService(tx, { tenantId: actor.tenantId, id });
-  await recordAudit(tx, actor, { action: "service.create", entityType: "service", entityId: id, after });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "service", entityId: id, action: "create", payload: after });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "service", entityId: id, action: "create", after });
   return after;
 }
 
@@ -157,14 +156,12 @@ export async function updateService(tx: TxDb, actor: Actor, jobs: JobQueue, id: 
     .where(and(live(actor.tenantId), eq(services.id, id)));
   await assertNoAmbiguity(tx, actor.tenantId, id);
   const after = await getService(tx, { tenantId: actor.tenantId, id });
-  await recordAudit(tx, actor, { action: "service.update", entityType: "service", entityId: id, before, after });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "service", entityId: id, action: "update", payload: after });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "service", entityId: id, action: "update", before, after });
   return after;
 }
 
 export async function deleteService(tx: TxDb, actor: Actor, jobs: JobQueue, id: string): Promise<void> {
   const before = await getService(tx, { tenantId: actor.tenantId, id });
   await tx.update(services).set({ deletedAt: new Date(), updatedAt: new Date() }).where(and(live(actor.tenantId), eq(services.id, id)));
-  await recordAudit(tx, actor, { action: "service.delete", entityType: "service", entityId: id, before, after: null });
-  await enqueueSwitchSync(tx, jobs, { tenantId: actor.tenantId, entityType: "service", entityId: id, action: "delete", payload: { id } });
+  await recordHierarchyChange(tx, actor, jobs, { entityType: "service", entityId: id, action: "delete", before });
 }
