@@ -91,19 +91,19 @@ export function billableSeconds(
   return firstS + Math.ceil((billable0 - firstS) / nextS) * nextS;
 }
 
-/** Formats numerator/denominator (denominator > 0) as a decimal with at most `maxDecimals` places. */
-function formatFraction(numerator: bigint, denominator: bigint, maxDecimals = 6): string {
+/** numerator / 60 as a decimal with at most 6 places; "…" marks a truncated (repeating) tail. */
+function formatSixtieths(numerator: bigint): string {
   const neg = numerator < 0n;
   const n = neg ? -numerator : numerator;
-  const whole = n / denominator;
-  let rem = n % denominator;
+  const whole = n / SECONDS_PER_MINUTE;
+  const rem = Number(n % SECONDS_PER_MINUTE); // 0–59: plain Number arithmetic is exact here
   let frac = "";
-  while (rem !== 0n && frac.length < maxDecimals) {
-    rem *= 10n;
-    frac += (rem / denominator).toString();
-    rem %= denominator;
+  let tail = "";
+  if (rem !== 0) {
+    const scaled = rem * 50_000; // rem / 60 · 1e6 = rem · 50 000 / 3
+    frac = String(Math.floor(scaled / 3)).padStart(6, "0").replace(/0+$/, "");
+    if (scaled % 3 !== 0) tail = "…";
   }
-  const tail = rem !== 0n ? "…" : "";
   return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""}${tail}`;
 }
 
@@ -129,7 +129,7 @@ export function computeCost(input: CostInput): CostBreakdown {
     free,
     exactCostNumerator,
     exactCostDenominator: SECONDS_PER_MINUTE,
-    exactCostMicros: formatFraction(exactCostNumerator, SECONDS_PER_MINUTE),
+    exactCostMicros: formatSixtieths(exactCostNumerator),
     costMicros,
   };
 }

@@ -99,10 +99,13 @@ export interface RatingPlan {
  *      trie[p + 11] row index in `plan.rates`
  *    A node's records are consecutive, pre-sorted in preference order.
  *
- * Layout: each sibling group's rows are followed by its members' version records, and
- * groups are laid out depth-first. So every subtree is contiguous, and the deep, cold
- * end of a lookup (the last few nodes and the matched version) sits within a few cache
- * lines of one memory page instead of in separate big arrays.
+ * Layout, for the cache (a big deck's trie is far larger than the CPU caches):
+ *  1. The top of the trie, which every lookup crosses, breadth-first and densely packed
+ *     (as many levels as fit SHALLOW_BYTES), then the records of its prefixes.
+ *  2. Below it, one block per subtree of a frontier node: the subtree's rows (sibling
+ *     groups depth-first), then its prefixes' records. The cold end of a lookup (the
+ *     last few nodes and the matched version) is a few adjacent cache lines in one
+ *     memory page, not scattered over separate big arrays.
  */
 export interface CompiledPlan {
   readonly id: string;
@@ -178,8 +181,13 @@ const STACK_BASE = 3;
 /** Int32s per node row / per version record. */
 const ROW = 4;
 const RECORD = 12;
-/** Depth down to which rows are packed breadth-first (the hot top of the trie). */
-const SHALLOW_DEPTH = 5;
+/** Longest prefix accepted (E.164 numbers have at most 15 digits). */
+const MAX_PREFIX_LENGTH = 32;
+/**
+ * Byte budget for the breadth-first packed top of the trie, which every lookup crosses:
+ * about an L2 cache. On the 500k-prefix benchmark deck this is depth ≤ 6 (91k rows).
+ */
+const SHALLOW_BYTES = 1.5 * 1024 * 1024;
 const CHILD_BITS = 0x3ff;
 const HAS_VERSIONS = 1 << 10;
 const HAS_TIME_CLASS = 1 << 11;
@@ -196,23 +204,19 @@ function parseMinutes(value: string, what: string): number {
   return Number(m[1] ?? m[3]) * 60 + Number(m[2] ?? m[4]);
 }
 
-function assertInt64(value: bigint, what: string): void {
-  if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`${what} does not fit in 64 bits: ${value}`);
+/** `what` names the checked field in the error; a function so the happy path builds no strings. */
+function assertInt64(value: bigint, what: () => string): void {
+  if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`${what()} does not fit in 64 bits: ${value}`);
 }
 
-function assertCount(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be an integer ≥ 0, got ${value}`);
+function assertCount(value: number, what: () => string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what()} must be an integer ≥ 0, got ${value}`);
 }
 
-function assertIncrements(increments: Increments, what: string): void {
-  for (const [key, value] of [
-    ["firstS", increments.firstS],
-    ["nextS", increments.nextS],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < 1 || value > 0x7fffffff) {
-      throw new RangeError(`${what}.${key} must be an integer ≥ 1, got ${value}`);
-    }
-  }
+function assertIncrements(increments: Increments, what: () => string): void {
+  const bad = (value: number): boolean => !Number.isSafeInteger(value) || value < 1 || value > 0x7fffffff;
+  if (bad(increments.firstS)) throw new RangeError(`${what()}.firstS must be an integer ≥ 1, got ${increments.firstS}`);
+  if (bad(increments.nextS)) throw new RangeError(`${what()}.nextS must be an integer ≥ 1, got ${increments.nextS}`);
 }
 
 function compileTimeClasses(classes: readonly TimeClass[]): { names: string[]; mask: Uint8Array } {
@@ -244,14 +248,20 @@ function compileTimeClasses(classes: readonly TimeClass[]): { names: string[]; m
   return { names, mask };
 }
 
+export interface CompileOptions {
+  /** Memory-layout tuning: bytes of breadth-first packed trie top (default 1.5 MiB). Never changes answers. */
+  shallowBytes?: number;
+}
+
 /** Compiles a plan for lookups. Throws RangeError on invalid input (naming the offending row). */
-export function compilePlan(plan: RatingPlan): CompiledPlan {
+export function compilePlan(plan: RatingPlan, options: CompileOptions = {}): CompiledPlan {
+  const shallowBytes = options.shallowBytes ?? SHALLOW_BYTES;
   const clock = zoneClock(plan.timeZone);
   const d = plan.defaults;
-  assertIncrements(d.increments, "defaults.increments");
-  assertCount(d.minimumDurationS, "defaults.minimumDurationS");
-  assertCount(d.gracePeriodS, "defaults.gracePeriodS");
-  assertInt64(d.connectionFeeMicros, "defaults.connectionFeeMicros");
+  assertIncrements(d.increments, () => "defaults.increments");
+  assertCount(d.minimumDurationS, () => "defaults.minimumDurationS");
+  assertCount(d.gracePeriodS, () => "defaults.gracePeriodS");
+  assertInt64(d.connectionFeeMicros, () => "defaults.connectionFeeMicros");
   if (d.precisionMicros <= 0n) throw new RangeError(`defaults.precisionMicros must be > 0, got ${d.precisionMicros}`);
   const defaults: Readonly<PlanDefaults> = Object.freeze({
     increments: Object.freeze({ firstS: d.increments.firstS, nextS: d.increments.nextS }),
@@ -270,19 +280,23 @@ export function compilePlan(plan: RatingPlan): CompiledPlan {
   let nodeCount = 1;
   let maxPrefixLength = 0;
   const rateNode = new Int32Array(rateCount);
+  const levelCount = new Int32Array(MAX_PREFIX_LENGTH + 1); // nodes per depth
+  levelCount[0] = 1;
   for (let r = 0; r < rateCount; r++) {
     const rate = rates[r]!;
-    const where = `rates[${r}] (prefix "${rate.prefix}")`;
-    if (!DIGITS.test(rate.prefix)) throw new RangeError(`${where}: prefix must be one or more digits`);
-    if (!Number.isFinite(rate.effectiveFrom)) throw new RangeError(`${where}: effectiveFrom must be epoch ms`);
-    if (rate.effectiveTo !== null && !(rate.effectiveTo > rate.effectiveFrom)) {
-      throw new RangeError(`${where}: effectiveTo must be after effectiveFrom`);
+    const where = (): string => `rates[${r}] (prefix "${rate.prefix}")`;
+    if (!DIGITS.test(rate.prefix) || rate.prefix.length > MAX_PREFIX_LENGTH) {
+      throw new RangeError(`${where()}: prefix must be 1–${MAX_PREFIX_LENGTH} digits`);
     }
-    assertInt64(rate.rateMicrosPerMinute, `${where} rateMicrosPerMinute`);
-    if (rate.connectionFeeMicros !== null) assertInt64(rate.connectionFeeMicros, `${where} connectionFeeMicros`);
-    if (rate.increments !== null) assertIncrements(rate.increments, `${where} increments`);
+    if (!Number.isFinite(rate.effectiveFrom)) throw new RangeError(`${where()}: effectiveFrom must be epoch ms`);
+    if (rate.effectiveTo !== null && !(rate.effectiveTo > rate.effectiveFrom)) {
+      throw new RangeError(`${where()}: effectiveTo must be after effectiveFrom`);
+    }
+    assertInt64(rate.rateMicrosPerMinute, () => `${where()} rateMicrosPerMinute`);
+    if (rate.connectionFeeMicros !== null) assertInt64(rate.connectionFeeMicros, () => `${where()} connectionFeeMicros`);
+    if (rate.increments !== null) assertIncrements(rate.increments, () => `${where()} increments`);
     if (rate.timeClass !== null && !classIndex.has(rate.timeClass)) {
-      throw new RangeError(`${where}: unknown time class "${rate.timeClass}"`);
+      throw new RangeError(`${where()}: unknown time class "${rate.timeClass}"`);
     }
     const prefix = rate.prefix;
     if (prefix.length > maxPrefixLength) maxPrefixLength = prefix.length;
@@ -298,6 +312,7 @@ export function compilePlan(plan: RatingPlan): CompiledPlan {
         }
         child = nodeCount++;
         build[slot] = child;
+        levelCount[i + 1] = levelCount[i + 1]! + 1;
       }
       node = child;
     }
@@ -394,9 +409,13 @@ export function compilePlan(plan: RatingPlan): CompiledPlan {
     }
     return at;
   };
-  // (a) The shallow top (depth ≤ SHALLOW_DEPTH), which every lookup crosses: rows
-  //     breadth-first, densely packed, then the records of its prefixes.
-  const shallowDepth = Number(process.env.SHALLOW ?? SHALLOW_DEPTH);
+  // (a) The shallow top, which every lookup crosses: rows breadth-first, densely packed,
+  //     as deep as fits SHALLOW_BYTES; then the records of its prefixes.
+  let shallowDepth = 1;
+  for (let rows = levelCount[0]! + levelCount[1]!; shallowDepth < maxPrefixLength; shallowDepth++) {
+    rows += levelCount[shallowDepth + 1]!;
+    if (rows * ROW * 4 > shallowBytes) break;
+  }
   const queueNode = new Int32Array(nodeCount);
   const queueRow = new Int32Array(nodeCount);
   const queueDepth = new Uint8Array(nodeCount);
@@ -427,39 +446,47 @@ export function compilePlan(plan: RatingPlan): CompiledPlan {
     }
   }
   for (let q = 1; q < tail; q++) cursor = writeRecords(queueNode[q]!, queueRow[q]!, cursor);
-  // (b) Below it, depth-first by sibling group: each group's rows, then its members'
-  //     records, then the children's groups. Every deep subtree is contiguous.
+  // (b) Below it, one block per subtree of a frontier node (at shallowDepth): the
+  //     subtree's rows, depth-first by sibling group, then the records of its prefixes.
+  //     The cold end of a lookup stays within a few adjacent cache lines of one page.
   const pendingNode = new Int32Array(nodeCount);
   const pendingRow = new Int32Array(nodeCount);
-  let top = 0;
-  for (let q = tail - 1; q >= 0; q--) {
+  const blockNode = new Int32Array(nodeCount);
+  const blockRow = new Int32Array(nodeCount);
+  for (let q = 0; q < tail; q++) {
     if (queueDepth[q] !== shallowDepth) continue;
+    let top = 0;
+    let blockSize = 0;
     pendingNode[top] = queueNode[q]!;
     pendingRow[top++] = queueRow[q]!;
-  }
-  while (top > 0) {
-    const node = pendingNode[--top]!;
-    const row = pendingRow[top]!;
-    const mask = trie[row + 1]! & CHILD_BITS;
-    if (mask === 0) continue;
-    const first = cursor;
-    trie[row] = first;
-    cursor += POPCOUNT[mask]! * ROW;
-    for (let digit = 0, childRow = first; digit < 10; digit++) {
-      const child = build[node * 10 + digit]!;
-      if (child === 0) continue;
-      const hasVersions = versionStart[child + 1]! > versionStart[child]!;
-      trie[childRow + 1] = childMask(child) | (hasVersions ? HAS_VERSIONS : 0);
-      if (hasVersions) cursor = writeRecords(child, childRow, cursor);
-      childRow += ROW;
+    while (top > 0) {
+      const node = pendingNode[--top]!;
+      const row = pendingRow[top]!;
+      const mask = trie[row + 1]! & CHILD_BITS;
+      if (mask === 0) continue;
+      const first = cursor;
+      trie[row] = first;
+      cursor += POPCOUNT[mask]! * ROW;
+      for (let digit = 0, childRow = first; digit < 10; digit++) {
+        const child = build[node * 10 + digit]!;
+        if (child === 0) continue;
+        const hasVersions = versionStart[child + 1]! > versionStart[child]!;
+        trie[childRow + 1] = childMask(child) | (hasVersions ? HAS_VERSIONS : 0);
+        if (hasVersions) {
+          blockNode[blockSize] = child;
+          blockRow[blockSize++] = childRow;
+        }
+        childRow += ROW;
+      }
+      for (let digit = 9, childRow = first + (POPCOUNT[mask]! - 1) * ROW; digit >= 0; digit--) {
+        const child = build[node * 10 + digit]!;
+        if (child === 0) continue;
+        pendingNode[top] = child;
+        pendingRow[top++] = childRow;
+        childRow -= ROW;
+      }
     }
-    for (let digit = 9, childRow = first + (POPCOUNT[mask]! - 1) * ROW; digit >= 0; digit--) {
-      const child = build[node * 10 + digit]!;
-      if (child === 0) continue;
-      pendingNode[top] = child;
-      pendingRow[top++] = childRow;
-      childRow -= ROW;
-    }
+    for (let b = 0; b < blockSize; b++) cursor = writeRecords(blockNode[b]!, blockRow[b]!, cursor);
   }
   if (cursor !== trieLength) throw new Error(`internal: trie layout ${cursor} ≠ ${trieLength}`);
 
@@ -484,15 +511,8 @@ export function compilePlan(plan: RatingPlan): CompiledPlan {
   });
 }
 
-/**
- * The hot path: the matching version record's handle (its Int32 index in `plan.trie`),
- * or −1. Allocates nothing. On a match, `plan.scratch[0..2]` hold the normalized
- * number's start, the end of the matched prefix (indexes into `number`) and the prefix
- * length, until the next call.
- */
-export function lookupVersion(plan: CompiledPlan, number: string, atMs: number): number {
-  const trie = plan.trie;
-  const scratch = plan.scratch;
+/** Index in `number` where the normalized digits start: after leading whitespace and one "+" or "00". */
+function normalizedStart(number: string): number {
   const len = number.length;
   let i = 0;
   while (i < len && number.charCodeAt(i) <= 32) i++;
@@ -501,6 +521,41 @@ export function lookupVersion(plan: CompiledPlan, number: string, atMs: number):
     if (c === 43) i++;
     else if (c === 48 && number.charCodeAt(i + 1) === 48) i += 2;
   }
+  return i;
+}
+
+/** The first version record of node `row` usable at `atMs` (live, time class matching), or −1. */
+function matchVersions(plan: CompiledPlan, row: number, atMs: number): number {
+  const trie = plan.trie;
+  const times = plan.trieTimes;
+  const classes = (trie[row + 1]! & HAS_TIME_CLASS) !== 0;
+  let minuteOfWeek = -1;
+  for (let p = trie[row + 2]!, end = p + trie[row + 3]! * RECORD; p < end; p += RECORD) {
+    const half = p >> 1;
+    if (!(times[half]! <= atMs && atMs < times[half + 1]!)) continue;
+    if (classes) {
+      const cls = trie[p + 9]!;
+      if (cls >= 0) {
+        if (minuteOfWeek < 0) minuteOfWeek = plan.clock.minuteOfWeek(atMs);
+        if (plan.timeClassMask[cls * MINUTES_PER_WEEK + minuteOfWeek] === 0) continue;
+      }
+    }
+    return p;
+  }
+  return -1;
+}
+
+/**
+ * The hot path: the matching version's handle (the Int32 index of its record in
+ * `plan.trie`), or −1. Allocates nothing. On a match, `plan.scratch[0..2]` hold the
+ * normalized number's start, the end of the matched prefix (indexes into `number`) and
+ * the prefix length, until the next call.
+ */
+export function lookupVersion(plan: CompiledPlan, number: string, atMs: number): number {
+  const trie = plan.trie;
+  const scratch = plan.scratch;
+  const len = number.length;
+  let i = normalizedStart(number);
   const start = i;
   let row = 0;
   let mask = trie[1]!; // the root is never a prefix
@@ -522,23 +577,11 @@ export function lookupVersion(plan: CompiledPlan, number: string, atMs: number):
     }
     if ((mask & CHILD_BITS) === 0) break;
   }
-
-  const times = plan.trieTimes;
-  let minuteOfWeek = -1;
+  // Deepest prefix first; fall back to shorter ones when it has nothing usable.
   while (sp > STACK_BASE) {
     sp -= 3;
-    const r = scratch[sp]!;
-    const classes = (trie[r + 1]! & HAS_TIME_CLASS) !== 0;
-    for (let p = trie[r + 2]!, end = p + trie[r + 3]! * RECORD; p < end; p += RECORD) {
-      const half = p >> 1;
-      if (!(times[half]! <= atMs && atMs < times[half + 1]!)) continue;
-      if (classes) {
-        const cls = trie[p + 9]!;
-        if (cls >= 0) {
-          if (minuteOfWeek < 0) minuteOfWeek = plan.clock.minuteOfWeek(atMs);
-          if (plan.timeClassMask[cls * MINUTES_PER_WEEK + minuteOfWeek] === 0) continue;
-        }
-      }
+    const p = matchVersions(plan, scratch[sp]!, atMs);
+    if (p >= 0) {
       scratch[0] = start;
       scratch[1] = scratch[sp + 1]!;
       scratch[2] = scratch[sp + 2]!;
@@ -548,15 +591,183 @@ export function lookupVersion(plan: CompiledPlan, number: string, atMs: number):
   return -1;
 }
 
+/**
+ * Batch lookup with the same answers as `lookupVersion` for each number: `out[k]` =
+ * version handle or −1 and, when given, `outPrefixEnd[k]` = index in `numbers[k]` where
+ * the matched prefix ends. Allocates nothing.
+ *
+ * For throughput on big decks: a trie walk is a chain of dependent memory reads, mostly
+ * cache misses. This walks four numbers in lockstep (one digit each per round, all state
+ * in locals) so the CPU keeps four independent misses in flight instead of one. The four
+ * lanes are written out by hand on purpose: a loop over lane state in arrays is slower.
+ */
+export function lookupBatch(
+  plan: CompiledPlan,
+  numbers: readonly string[],
+  atMs: Float64Array,
+  out: Int32Array,
+  outPrefixEnd?: Int32Array,
+): void {
+  const count = numbers.length;
+  if (atMs.length < count || out.length < count || (outPrefixEnd !== undefined && outPrefixEnd.length < count)) {
+    throw new RangeError("atMs and output arrays must be at least as long as numbers");
+  }
+  const trie = plan.trie;
+  const rootMask = trie[1]!;
+  let k = 0;
+  for (; k + 3 < count; k += 4) {
+    const s0 = numbers[k]!;
+    const s1 = numbers[k + 1]!;
+    const s2 = numbers[k + 2]!;
+    const s3 = numbers[k + 3]!;
+    const len0 = s0.length;
+    const len1 = s1.length;
+    const len2 = s2.length;
+    const len3 = s3.length;
+    let i0 = normalizedStart(s0);
+    let i1 = normalizedStart(s1);
+    let i2 = normalizedStart(s2);
+    let i3 = normalizedStart(s3);
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let r3 = 0;
+    let m0 = rootMask;
+    let m1 = rootMask;
+    let m2 = rootMask;
+    let m3 = rootMask;
+    let b0 = -1; // deepest row with versions
+    let b1 = -1;
+    let b2 = -1;
+    let b3 = -1;
+    let e0 = -1; // where its prefix ends in the number
+    let e1 = -1;
+    let e2 = -1;
+    let e3 = -1;
+    let live = 15;
+    while (live !== 0) {
+      if ((live & 1) !== 0) {
+        if (i0 >= len0) live &= ~1;
+        else {
+          const d = s0.charCodeAt(i0++) - 48;
+          if (d >>> 0 <= 9) {
+            const bit = 1 << d;
+            if ((m0 & bit) === 0) live &= ~1;
+            else {
+              r0 = trie[r0]! + POPCOUNT[m0 & (bit - 1)]! * ROW;
+              m0 = trie[r0 + 1]!;
+              if ((m0 & HAS_VERSIONS) !== 0) {
+                b0 = r0;
+                e0 = i0;
+              }
+              if ((m0 & CHILD_BITS) === 0) live &= ~1;
+            }
+          }
+        }
+      }
+      if ((live & 2) !== 0) {
+        if (i1 >= len1) live &= ~2;
+        else {
+          const d = s1.charCodeAt(i1++) - 48;
+          if (d >>> 0 <= 9) {
+            const bit = 1 << d;
+            if ((m1 & bit) === 0) live &= ~2;
+            else {
+              r1 = trie[r1]! + POPCOUNT[m1 & (bit - 1)]! * ROW;
+              m1 = trie[r1 + 1]!;
+              if ((m1 & HAS_VERSIONS) !== 0) {
+                b1 = r1;
+                e1 = i1;
+              }
+              if ((m1 & CHILD_BITS) === 0) live &= ~2;
+            }
+          }
+        }
+      }
+      if ((live & 4) !== 0) {
+        if (i2 >= len2) live &= ~4;
+        else {
+          const d = s2.charCodeAt(i2++) - 48;
+          if (d >>> 0 <= 9) {
+            const bit = 1 << d;
+            if ((m2 & bit) === 0) live &= ~4;
+            else {
+              r2 = trie[r2]! + POPCOUNT[m2 & (bit - 1)]! * ROW;
+              m2 = trie[r2 + 1]!;
+              if ((m2 & HAS_VERSIONS) !== 0) {
+                b2 = r2;
+                e2 = i2;
+              }
+              if ((m2 & CHILD_BITS) === 0) live &= ~4;
+            }
+          }
+        }
+      }
+      if ((live & 8) !== 0) {
+        if (i3 >= len3) live &= ~8;
+        else {
+          const d = s3.charCodeAt(i3++) - 48;
+          if (d >>> 0 <= 9) {
+            const bit = 1 << d;
+            if ((m3 & bit) === 0) live &= ~8;
+            else {
+              r3 = trie[r3]! + POPCOUNT[m3 & (bit - 1)]! * ROW;
+              m3 = trie[r3 + 1]!;
+              if ((m3 & HAS_VERSIONS) !== 0) {
+                b3 = r3;
+                e3 = i3;
+              }
+              if ((m3 & CHILD_BITS) === 0) live &= ~8;
+            }
+          }
+        }
+      }
+    }
+    resolveLane(plan, s0, atMs[k]!, b0, e0, out, outPrefixEnd, k);
+    resolveLane(plan, s1, atMs[k + 1]!, b1, e1, out, outPrefixEnd, k + 1);
+    resolveLane(plan, s2, atMs[k + 2]!, b2, e2, out, outPrefixEnd, k + 2);
+    resolveLane(plan, s3, atMs[k + 3]!, b3, e3, out, outPrefixEnd, k + 3);
+  }
+  for (; k < count; k++) {
+    const p = lookupVersion(plan, numbers[k]!, atMs[k]!);
+    out[k] = p;
+    if (outPrefixEnd !== undefined) outPrefixEnd[k] = p < 0 ? -1 : plan.scratch[1]!;
+  }
+}
+
+/** Finishes one lane of lookupBatch: versions of the deepest prefix, else the scalar fallback. */
+function resolveLane(
+  plan: CompiledPlan,
+  number: string,
+  atMs: number,
+  bestRow: number,
+  bestEnd: number,
+  out: Int32Array,
+  outPrefixEnd: Int32Array | undefined,
+  k: number,
+): void {
+  let p = bestRow < 0 ? -1 : matchVersions(plan, bestRow, atMs);
+  let end = bestEnd;
+  if (p < 0 && bestRow >= 0) {
+    // The deepest prefix has nothing usable at this instant: the scalar walk falls back to shorter ones.
+    p = lookupVersion(plan, number, atMs);
+    end = p < 0 ? -1 : plan.scratch[1]!;
+  }
+  out[k] = p;
+  if (outPrefixEnd !== undefined) outPrefixEnd[k] = p < 0 ? -1 : end;
+}
+
 const NON_DIGITS = /[^0-9]/g;
 
-/** The rate for `number` at `atMs` (plan defaults filled in), or null when none applies. */
-export function lookup(plan: CompiledPlan, number: string, atMs: number): RateMatch | null {
-  const p = lookupVersion(plan, number, atMs);
-  if (p < 0) return null;
-  const scratch = plan.scratch;
-  let prefix = number.slice(scratch[0]!, scratch[1]!);
-  if (prefix.length !== scratch[2]!) prefix = prefix.replace(NON_DIGITS, "");
+/** The RateMatch for version handle `p`, matched on `number` up to index `end`. */
+function describeMatch(plan: CompiledPlan, p: number, number: string, end: number): RateMatch {
+  let prefix = number.slice(normalizedStart(number), end);
+  for (let i = 0; i < prefix.length; i++) {
+    if ((prefix.charCodeAt(i) - 48) >>> 0 > 9) {
+      prefix = prefix.replace(NON_DIGITS, "");
+      break;
+    }
+  }
   const trie = plan.trie;
   const half = p >> 1;
   const cls = trie[p + 9]!;
@@ -578,12 +789,15 @@ export function lookup(plan: CompiledPlan, number: string, atMs: number): RateMa
   };
 }
 
-/** Looks up the rate and computes the call's cost breakdown; null when no rate applies. */
-export function rateCall(plan: CompiledPlan, call: CallToRate): RatedCall | null {
-  const match = lookup(plan, call.number, call.atMs);
-  if (!match) return null;
-  const cost = computeCost({
-    durationS: call.durationS,
+/** The rate for `number` at `atMs` (plan defaults filled in), or null when none applies. */
+export function lookup(plan: CompiledPlan, number: string, atMs: number): RateMatch | null {
+  const p = lookupVersion(plan, number, atMs);
+  return p < 0 ? null : describeMatch(plan, p, number, plan.scratch[1]!);
+}
+
+function costOf(match: RateMatch, durationS: number): CostBreakdown {
+  return computeCost({
+    durationS,
     rateMicrosPerMinute: match.rateMicrosPerMinute,
     connectionFeeMicros: match.connectionFeeMicros,
     increments: match.increments,
@@ -591,7 +805,41 @@ export function rateCall(plan: CompiledPlan, call: CallToRate): RatedCall | null
     gracePeriodS: match.gracePeriodS,
     precisionMicros: match.precisionMicros,
   });
-  return { match, cost };
+}
+
+/** Looks up the rate and computes the call's cost breakdown; null when no rate applies. */
+export function rateCall(plan: CompiledPlan, call: CallToRate): RatedCall | null {
+  const match = lookup(plan, call.number, call.atMs);
+  return match === null ? null : { match, cost: costOf(match, call.durationS) };
+}
+
+/**
+ * `rateCall` for many calls at once (uses `lookupBatch`); results in input order. Feed it
+ * batches of about a thousand calls: every result stays alive until the batch returns,
+ * and very large batches spend their gain in the garbage collector.
+ */
+export function rateCalls(plan: CompiledPlan, calls: readonly CallToRate[]): Array<RatedCall | null> {
+  const count = calls.length;
+  const numbers = new Array<string>(count);
+  const atMs = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    numbers[k] = calls[k]!.number;
+    atMs[k] = calls[k]!.atMs;
+  }
+  const versions = new Int32Array(count);
+  const ends = new Int32Array(count);
+  lookupBatch(plan, numbers, atMs, versions, ends);
+  const results = new Array<RatedCall | null>(count);
+  for (let k = 0; k < count; k++) {
+    const p = versions[k]!;
+    if (p < 0) {
+      results[k] = null;
+      continue;
+    }
+    const match = describeMatch(plan, p, numbers[k]!, ends[k]!);
+    results[k] = { match, cost: costOf(match, calls[k]!.durationS) };
+  }
+  return results;
 }
 
 /** Bytes held by the compiled plan's typed arrays (strings and small objects not counted). */

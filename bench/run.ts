@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every engine benchmark, one after another. Each prints its figures
+ * next to a baseline measured in the same run, as a ratio. Not a test: nothing asserts.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benches = ["rating/engine.bench.ts"];
+const only = process.argv[2];
+let failed = 0;
+for (const b of benches) {
+  if (only && !b.includes(only)) continue;
+  console.log(`\n━━ ${b} ━━`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, b)], { stdio: "inherit" });
+  if (r.status !== 0) failed += 1;
+}
+process.exit(failed ? 1 : 0);
