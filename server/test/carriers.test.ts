@@ -280,6 +280,24 @@ describe("credit control from the ledger", () => {
   });
 });
 
+describe("PATCH changes only what it names", () => {
+  it("omitted fields keep their values (no defaults re-applied) on carriers, interconnects, services and contacts", async () => {
+    const c = await mkCarrier({ name: "Patchy", type: "bilateral", currency2: "EUR", timeZone: "Europe/Paris", customerCreditLimit: "700" });
+    const p1 = await admin.request("PATCH", `/api/carriers/${c.id}`, { taxCode: "FR-1" });
+    expect(p1.json).toMatchObject({ currency2: "EUR", timeZone: "Europe/Paris", customerCreditLimit: "700.000000", taxCode: "FR-1" });
+    const ic = (await admin.request("POST", `/api/carriers/${c.id}/interconnects`, { name: "P-in", direction: "ingress", currency: "USD", capacity: 42, status: "testing", addresses: [{ address: "100.64.7.7", port: 5060 }] })).json;
+    const p2 = await admin.request("PATCH", `/api/interconnects/${ic.id}`, { media: { codecs: ["G722", "PCMA"], ptimeMs: 30 } });
+    expect(p2.json).toMatchObject({ capacity: 42, status: "testing", addresses: [{ address: "100.64.7.7", port: 5060 }] });
+    expect(p2.json.media).toMatchObject({ codecs: ["G722", "PCMA"], ptimeMs: 30 });
+    const svc = (await admin.request("POST", `/api/interconnects/${ic.id}/services`, { name: "P-svc", techPrefix: "61#", priority: 7, destinationMatch: ["33"] })).json;
+    const p3 = await admin.request("PATCH", `/api/services/${svc.id}`, { name: "P-svc renamed" });
+    expect(p3.json).toMatchObject({ name: "P-svc renamed", techPrefix: "61#", priority: 7, destinationMatch: ["33"] });
+    const k = (await admin.request("POST", `/api/carriers/${c.id}/contacts`, { name: "Pat", roles: ["noc"], email: "pat@x.example", phone: "+33 1 23 45" })).json;
+    const p4 = await admin.request("PATCH", `/api/carriers/${c.id}/contacts/${k.id}`, { name: "Patricia" });
+    expect(p4.json).toMatchObject({ name: "Patricia", email: "pat@x.example", phone: "+33 1 23 45" });
+  });
+});
+
 describe("carrier boundaries", () => {
   it("another tenant's carriers, interconnects and services are 404 for reads and writes", async () => {
     const acme = await login(t.app, "admin@acme.example");

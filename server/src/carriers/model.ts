@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { currencyCode, money, nonNegativeMoney, text, timeZone } from "../platform/http/schemas.js";
+import { currencyCode, money, nonNegativeMoney, patchOf, text, timeZone } from "../platform/http/schemas.js";
 import { parseAddress } from "./addresses.js";
 
 /**
@@ -124,9 +124,7 @@ const carrierFields = {
 export const carrierCreate = z.object(carrierFields);
 export type CarrierCreate = z.infer<typeof carrierCreate>;
 /** PATCH: any subset; no defaults are applied to omitted fields. */
-export const carrierPatch = z
-  .object(Object.fromEntries(Object.entries(carrierFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof carrierFields]: z.ZodOptional<(typeof carrierFields)[K]> })
-  .refine((b) => Object.keys(b).length > 0, "nothing to change");
+export const carrierPatch = patchOf(carrierCreate);
 export type CarrierPatch = Partial<CarrierCreate>;
 
 
@@ -148,10 +146,8 @@ const interconnectFields = {
 };
 export const interconnectCreate = z.object({ ...interconnectFields, direction: z.enum(DIRECTIONS) });
 export type InterconnectCreate = z.infer<typeof interconnectCreate>;
-export const interconnectPatch = z
-  .object(Object.fromEntries(Object.entries(interconnectFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof interconnectFields]: z.ZodOptional<(typeof interconnectFields)[K]> })
-  .extend({ direction: z.enum(DIRECTIONS).optional() })
-  .refine((b) => Object.keys(b).length > 0, "nothing to change");
+/** `direction` may be sent (unchanged) but never changes: the operation refuses a new one. */
+export const interconnectPatch = patchOf(interconnectCreate);
 export type InterconnectPatch = z.infer<typeof interconnectPatch>;
 
 // ── Service ──
@@ -186,9 +182,7 @@ const serviceFields = {
 };
 export const serviceCreate = z.object(serviceFields);
 export type ServiceCreate = z.infer<typeof serviceCreate>;
-export const servicePatch = z
-  .object(Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof serviceFields]: z.ZodOptional<(typeof serviceFields)[K]> })
-  .refine((b) => Object.keys(b).length > 0, "nothing to change");
+export const servicePatch = patchOf(serviceCreate);
 export type ServicePatch = z.infer<typeof servicePatch>;
 
 // ── Contacts, alerts, trunk groups, blacklists, release causes ──

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listQuery, listResponse } from "../platform/http/list.js";
-import { ok, uuidParam } from "../platform/http/schemas.js";
+import { ok, patchOf, uuidParam } from "../platform/http/schemas.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
 import { listSyncEvents } from "../switch/sync.js";
 import {
@@ -43,7 +43,6 @@ const read = { onRequest: [requireStaff("carriers:read")] };
 const change = { onRequest: [requireStaff("carriers:write")] };
 const contactParams = z.object({ id: z.uuid(), contactId: z.uuid() });
 const alertParams = z.object({ id: z.uuid(), alertId: z.uuid() });
-const nonEmpty = <T extends z.ZodObject>(s: T) => s.partial().refine((b) => Object.keys(b).length > 0, "nothing to change");
 const tags = (t: string) => ({ tags: [t] });
 
 export const carrierRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -92,7 +91,7 @@ export const carrierRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.status(201);
     return write(req, (tx, actor) => createContact(tx, actor, req.params.id, req.body));
   });
-  app.patch("/carriers/:id/contacts/:contactId", { ...change, schema: { ...tags("carriers"), params: contactParams, body: nonEmpty(contactInput), response: { 200: contactDto } } }, async (req) =>
+  app.patch("/carriers/:id/contacts/:contactId", { ...change, schema: { ...tags("carriers"), params: contactParams, body: patchOf(contactInput), response: { 200: contactDto } } }, async (req) =>
     write(req, (tx, actor) => updateContact(tx, actor, req.params.id, req.params.contactId, req.body)),
   );
   app.delete("/carriers/:id/contacts/:contactId", { ...change, schema: { ...tags("carriers"), params: contactParams, response: { 200: ok } } }, async (req) => {
@@ -106,7 +105,7 @@ export const carrierRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.status(201);
     return write(req, (tx, actor) => createCreditAlert(tx, actor, req.params.id, req.body));
   });
-  app.patch("/carriers/:id/credit-alerts/:alertId", { ...change, schema: { ...tags("carriers"), params: alertParams, body: nonEmpty(creditAlertInput), response: { 200: creditAlertDto } } }, async (req) =>
+  app.patch("/carriers/:id/credit-alerts/:alertId", { ...change, schema: { ...tags("carriers"), params: alertParams, body: patchOf(creditAlertInput), response: { 200: creditAlertDto } } }, async (req) =>
     write(req, (tx, actor) => updateCreditAlert(tx, actor, req.params.id, req.params.alertId, req.body)),
   );
   app.delete("/carriers/:id/credit-alerts/:alertId", { ...change, schema: { ...tags("carriers"), params: alertParams, response: { 200: ok } } }, async (req) => {
@@ -171,7 +170,7 @@ export const carrierRoutes: FastifyPluginAsyncZod = async (app) => {
     return write(req, (tx, actor) => createTrunkGroup(tx, actor, req.body));
   });
   app.get("/trunk-groups/:id", { ...read, schema: { ...tags("trunk-groups"), params: uuidParam, response: { 200: trunkGroupDto } } }, async (req) => getTrunkGroup(db, { tenantId: tenantOf(req), id: req.params.id }));
-  app.patch("/trunk-groups/:id", { ...change, schema: { ...tags("trunk-groups"), params: uuidParam, body: nonEmpty(trunkGroupInput), response: { 200: trunkGroupDto } } }, async (req) =>
+  app.patch("/trunk-groups/:id", { ...change, schema: { ...tags("trunk-groups"), params: uuidParam, body: patchOf(trunkGroupInput), response: { 200: trunkGroupDto } } }, async (req) =>
     write(req, (tx, actor) => updateTrunkGroup(tx, actor, req.params.id, req.body)),
   );
   app.delete("/trunk-groups/:id", { ...change, schema: { ...tags("trunk-groups"), params: uuidParam, response: { 200: ok } } }, async (req) => {
@@ -211,7 +210,7 @@ export const carrierRoutes: FastifyPluginAsyncZod = async (app) => {
     reply.status(201);
     return write(req, (tx, actor) => createReleaseCause(tx, actor, req.body));
   });
-  app.patch("/release-causes/:id", { ...change, schema: { ...tags("release-causes"), params: uuidParam, body: nonEmpty(releaseCauseInput.omit({ sipCode: true })), response: { 200: releaseCauseDto } } }, async (req) =>
+  app.patch("/release-causes/:id", { ...change, schema: { ...tags("release-causes"), params: uuidParam, body: patchOf(releaseCauseInput.omit({ sipCode: true })), response: { 200: releaseCauseDto } } }, async (req) =>
     write(req, (tx, actor) => updateReleaseCause(tx, actor, req.params.id, req.body)),
   );
   app.delete("/release-causes/:id", { ...change, schema: { ...tags("release-causes"), params: uuidParam, response: { 200: ok } } }, async (req) => {

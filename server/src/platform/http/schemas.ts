@@ -36,3 +36,20 @@ export const nonNegativeMoney = money.refine((m) => m >= 0n, "must not be negati
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, "a 3-letter currency code such as USD");
 const timeZones = new Set(Intl.supportedValuesOf("timeZone").concat("UTC"));
 export const timeZone = z.string().refine((tz) => timeZones.has(tz), "unknown IANA time zone");
+
+/**
+ * PATCH body from a create schema: every field optional, defaults REMOVED (zod applies a
+ * field's default even inside .optional(), which would reset omitted fields), and at
+ * least one field required.
+ */
+export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    let inner = field as z.ZodType;
+    while (inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+    shape[key] = inner.optional();
+  }
+  return z
+    .object(shape as { [K in keyof S]: z.ZodOptional<z.ZodType<Exclude<z.output<S[K]>, undefined>, Exclude<z.input<S[K]>, undefined>>> })
+    .refine((b) => Object.keys(b).length > 0, "nothing to change");
+}
