@@ -9,7 +9,14 @@ import { createContact, createCreditAlert } from "./contacts.js";
 import { createTrunkGroup } from "./trunk-groups.js";
 
 /** Demo hierarchy, created through the same operations (and rules) as the API. */
-export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs: JobQueue): Promise<{ portalCarrierId: string }> {
+export async function seedDemoCarriers(
+  tx: TxDb,
+  demo: Actor,
+  acme: Actor,
+  jobs: JobQueue,
+  accountManagers: string[],
+): Promise<{ portalCarrierId: string }> {
+  const manager = (i: number) => accountManagers[i % accountManagers.length] ?? null;
   const carrier = (a: Actor, input: Record<string, unknown>) => createCarrier(tx, a, jobs, carrierCreate.parse(input));
   const ic = (a: Actor, carrierId: string, input: Record<string, unknown>) => createInterconnect(tx, a, jobs, carrierId, interconnectCreate.parse(input));
   const svc = (a: Actor, interconnectId: string, input: Record<string, unknown>) => createService(tx, a, jobs, interconnectId, serviceCreate.parse(input));
@@ -17,6 +24,7 @@ export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs:
   const acmeTel = await carrier(demo, {
     name: "Acme Telecom",
     type: "bilateral",
+    accountManagerUserId: manager(0),
     timeZone: "America/New_York",
     primaryCurrency: "USD",
     currency2: "EUR",
@@ -62,13 +70,13 @@ export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs:
     creditAlertInput.parse({ type: "low_balance", threshold: "-4000", resetThreshold: "-3500", currency: "USD", template: "{{carrier}} balance is {{balance}} {{currency}}, below {{threshold}}.", recipientContactIds: [contacts[0]!.id, contacts[1]!.id] }),
   );
 
-  const gv = await carrier(demo, { name: "GlobalVoice Ltd", type: "customer", timeZone: "Europe/London", primaryCurrency: "GBP", customerCreditType: "prepaid", customerCreditLimit: "0", customerSpendLimit24h: "800", customerSpendBreach: "block", customerAccountNumber: "CUST-10077" });
+  const gv = await carrier(demo, { name: "GlobalVoice Ltd", type: "customer", accountManagerUserId: manager(1), timeZone: "Europe/London", primaryCurrency: "GBP", customerCreditType: "prepaid", customerCreditLimit: "0", customerSpendLimit24h: "800", customerSpendBreach: "block", customerAccountNumber: "CUST-10077" });
   const gvIn = await ic(demo, gv.id, { name: "GV London", direction: "ingress", currency: "GBP", capacity: 120, addresses: [{ address: "198.51.100.0/28", port: null }] });
   await svc(demo, gvIn.id, { name: "GV CLI Route", techPrefix: "2001#", priority: 10 });
   await svc(demo, gvIn.id, { name: "GV Standard", techPrefix: "2002#", priority: 20 });
   await createContact(tx, demo, gv.id, contactInput.parse({ name: "Priya Shah", roles: ["billing", "management"], email: "accounts@globalvoice.example", phone: "+44 20 7946 0000" }));
 
-  const tac = await carrier(demo, { name: "TransAtlantic Carrier", type: "supplier", primaryCurrency: "USD", supplierSpendLimit24h: "5000", supplierAccountNumber: "SUPP-20003" });
+  const tac = await carrier(demo, { name: "TransAtlantic Carrier", type: "supplier", accountManagerUserId: manager(0), primaryCurrency: "USD", supplierSpendLimit24h: "5000", supplierAccountNumber: "SUPP-20003" });
   const tacEgress = [
     await ic(demo, tac.id, { name: "TAC Primary", direction: "egress", currency: "USD", capacity: 400, addresses: [{ address: "192.0.2.50", port: 5060 }], egressRouting: { techPrefix: "77#", sendTo: [{ address: "192.0.2.50", port: 5060, transport: "udp" }] } }),
     await ic(demo, tac.id, { name: "TAC Backup", direction: "egress", currency: "USD", capacity: 200, addresses: [{ address: "192.0.2.51", port: 5060 }], egressRouting: { techPrefix: "77#", sendTo: [{ address: "192.0.2.51", port: 5060, transport: "tcp" }] } }),
@@ -82,7 +90,7 @@ export async function seedDemoCarriers(tx: TxDb, demo: Actor, acme: Actor, jobs:
   const types = ["customer", "supplier", "bilateral"] as const;
   const currencies = ["USD", "EUR", "GBP"] as const;
   for (const [i, name] of names.entries()) {
-    await carrier(demo, { name, type: types[i % 3], primaryCurrency: currencies[i % 3], status: i % 7 === 6 ? "suspended" : "active", customerCreditType: i % 2 ? "postpaid" : "prepaid", customerCreditLimit: String((i + 1) * 250) });
+    await carrier(demo, { name, type: types[i % 3], primaryCurrency: currencies[i % 3], accountManagerUserId: manager(i), status: i % 7 === 6 ? "suspended" : "active", customerCreditType: i % 2 ? "postpaid" : "prepaid", customerCreditLimit: String((i + 1) * 250) });
   }
 
   await carrier(acme, { name: "Acme Retail Customer", type: "customer", primaryCurrency: "GBP" });
