@@ -45,8 +45,11 @@ describe("tenant A cannot reach tenant B", () => {
     const users = await demoAdmin.request("GET", "/api/users?pageSize=500");
     expect(users.json.rows.every((u: { tenantId: string }) => u.tenantId === demoAdmin.me.tenant.id)).toBe(true);
     expect(JSON.stringify(users.json)).not.toContain("acme.example");
-    const search = await demoAdmin.request("GET", "/api/search?q=acme");
-    expect(search.json.hits).toEqual([]);
+    // "Acme Retail Customer" and the acme.example users belong to the other tenant.
+    for (const q of ["Acme Retail", "acme.example"]) {
+      const search = await demoAdmin.request("GET", `/api/search?q=${encodeURIComponent(q)}`);
+      expect(search.json.hits, q).toEqual([]);
+    }
     const audit = await demoAdmin.request("GET", `/api/audit-events?entityId=${acmeUserId}`);
     expect(audit.json.total).toBe(0);
   });

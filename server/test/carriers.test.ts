@@ -185,6 +185,13 @@ describe("services", () => {
     expect(e.message).toContain("Keep");
   });
 
+  it("global search finds carriers, interconnects and services of the caller's tenant only", async () => {
+    const r = await admin.request("GET", "/api/search?q=acme");
+    const kinds = r.json.hits.map((h: { kind: string; title: string }) => `${h.kind}:${h.title}`);
+    expect(kinds).toEqual(expect.arrayContaining(["carrier:Acme Telecom", "interconnect:Acme IN", "service:Acme Premium"]));
+    expect(kinds).not.toContain("carrier:Acme Retail Customer");
+  });
+
   it("the Services view lists services across carriers, searchable", async () => {
     const r = await admin.request("GET", "/api/services?q=Acme&pageSize=50");
     expect(r.json.rows.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(["Acme Premium", "Acme UK Direct"]));
