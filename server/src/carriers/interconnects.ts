@@ -11,6 +11,7 @@ import { carrierCurrencies, getCarrierRow } from "./carriers.js";
 import { egressTranslation, ingressTranslation, ingressValidation, media, monitoring, signalling, type InterconnectCreate, type InterconnectPatch } from "./model.js";
 import { assertNoAmbiguity } from "./services.js";
 import { assertPlanReference } from "./plans.js";
+import { joinTrunkGroup } from "./trunk-groups.js";
 
 type Row = typeof interconnects.$inferSelect;
 export type InterconnectDto = Omit<Row, "tenantId" | "deletedAt"> & { carrierName: string; carrierType: string; serviceCount: number };
@@ -72,6 +73,8 @@ export async function getInterconnect(db: Db, params: { tenantId: string; id: st
   if (!rows.length) throw notFound("Interconnect");
   return (await decorate(db, params.tenantId, rows))[0]!;
 }
+
+const trunkGroupOf = (tabs: ReturnType<typeof normalizeTabs>) => tabs.ingressValidation?.trunkGroupId ?? tabs.egressRouting?.trunkGroupId ?? null;
 
 /** Fills every tab of the direction with defaults, and refuses tabs of the other direction. */
 function normalizeTabs(direction: Row["direction"], input: Partial<InterconnectCreate>, current?: Row) {
@@ -147,6 +150,7 @@ export async function createInterconnect(tx: TxDb, actor: Actor, jobs: JobQueue,
     addresses: input.addresses,
     ...tabs,
   });
+  await joinTrunkGroup(tx, actor.tenantId, id, trunkGroupOf(tabs));
   const after = await getInterconnect(tx, { tenantId: actor.tenantId, id });
   await recordHierarchyChange(tx, actor, jobs, { entityType: "interconnect", entityId: id, action: "create", after });
   return after;
@@ -176,6 +180,7 @@ export async function updateInterconnect(tx: TxDb, actor: Actor, jobs: JobQueue,
       updatedAt: new Date(),
     })
     .where(and(live(actor.tenantId), eq(interconnects.id, id)));
+  await joinTrunkGroup(tx, actor.tenantId, id, trunkGroupOf(tabs));
   // New addresses or tech prefix can make this interconnect's services collide with others.
   if (before.direction === "ingress" && (patch.addresses || patch.ingressValidation)) {
     const mine = await tx.select({ id: services.id }).from(services).where(and(eq(services.tenantId, actor.tenantId), eq(services.interconnectId, id), isNull(services.deletedAt)));

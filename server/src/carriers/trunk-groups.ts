@@ -45,6 +45,39 @@ export async function getTrunkGroup(db: Db, params: { tenantId: string; id: stri
   return { ...rest, members: (await members(db, params.tenantId, [g.id])).map(({ trunkGroupId: _g, ...x }) => x) };
 }
 
+/**
+ * An interconnect belongs to at most one trunk group, and its Ingress Validation / Egress
+ * Routing "Trunk Group" setting names it: the membership rows and that setting are one
+ * fact, kept equal here and in `joinTrunkGroup`.
+ */
+async function setTrunkGroupSetting(tx: TxDb, tenantId: string, interconnectIds: string[], groupId: string | null) {
+  if (!interconnectIds.length) return;
+  const value = groupId === null ? sql`'null'::jsonb` : sql`to_jsonb(${groupId}::text)`;
+  await tx.execute(sql`
+    UPDATE interconnects SET
+      ingress_validation = CASE WHEN direction = 'ingress' THEN jsonb_set(ingress_validation, '{trunkGroupId}', ${value}) ELSE ingress_validation END,
+      egress_routing = CASE WHEN direction = 'egress' THEN jsonb_set(egress_routing, '{trunkGroupId}', ${value}) ELSE egress_routing END,
+      updated_at = now()
+    WHERE tenant_id = ${tenantId} AND id IN ${interconnectIds}`);
+}
+
+/** The interconnect side of the same fact: its setting changed, so its membership follows. */
+export async function joinTrunkGroup(tx: TxDb, tenantId: string, interconnectId: string, groupId: string | null) {
+  const [current] = await tx
+    .select({ trunkGroupId: trunkGroupMembers.trunkGroupId })
+    .from(trunkGroupMembers)
+    .where(and(eq(trunkGroupMembers.tenantId, tenantId), eq(trunkGroupMembers.interconnectId, interconnectId)));
+  if ((current?.trunkGroupId ?? null) === groupId) return;
+  await tx.delete(trunkGroupMembers).where(and(eq(trunkGroupMembers.tenantId, tenantId), eq(trunkGroupMembers.interconnectId, interconnectId)));
+  if (groupId) {
+    const [last] = await tx
+      .select({ n: sql<number>`coalesce(max(${trunkGroupMembers.position}) + 1, 0)::int` })
+      .from(trunkGroupMembers)
+      .where(and(eq(trunkGroupMembers.tenantId, tenantId), eq(trunkGroupMembers.trunkGroupId, groupId)));
+    await tx.insert(trunkGroupMembers).values({ tenantId, trunkGroupId: groupId, interconnectId, position: last?.n ?? 0 });
+  }
+}
+
 async function save(tx: TxDb, actor: Actor, id: string, input: Input, isNew: boolean) {
   const [dup] = await tx.select({ id: trunkGroups.id }).from(trunkGroups).where(and(live(actor.tenantId), sql`lower(${trunkGroups.name}) = lower(${input.name})`, ne(trunkGroups.id, id)));
   if (dup) throw conflict(`A trunk group named "${input.name}" already exists`, { name: ["already in use"] });
@@ -67,9 +100,16 @@ async function save(tx: TxDb, actor: Actor, id: string, input: Input, isNew: boo
     }
     await tx.update(trunkGroups).set({ ...fields, updatedAt: new Date() }).where(and(live(actor.tenantId), eq(trunkGroups.id, id)));
   }
-  await tx.delete(trunkGroupMembers).where(and(eq(trunkGroupMembers.tenantId, actor.tenantId), eq(trunkGroupMembers.trunkGroupId, id)));
+  // Members leaving the group lose the setting; members joining leave their old group.
+  const leaving = await tx
+    .delete(trunkGroupMembers)
+    .where(and(eq(trunkGroupMembers.tenantId, actor.tenantId), eq(trunkGroupMembers.trunkGroupId, id)))
+    .returning({ interconnectId: trunkGroupMembers.interconnectId });
+  await setTrunkGroupSetting(tx, actor.tenantId, leaving.map((m) => m.interconnectId).filter((x) => !interconnectIds.includes(x)), null);
   if (interconnectIds.length) {
+    await tx.delete(trunkGroupMembers).where(and(eq(trunkGroupMembers.tenantId, actor.tenantId), inArray(trunkGroupMembers.interconnectId, interconnectIds)));
     await tx.insert(trunkGroupMembers).values(interconnectIds.map((interconnectId, position) => ({ tenantId: actor.tenantId, trunkGroupId: id, interconnectId, position })));
+    await setTrunkGroupSetting(tx, actor.tenantId, interconnectIds, id);
   }
 }
 
