@@ -15,7 +15,10 @@ import type { CarrierCreate, CarrierPatch } from "./model.js";
 type CarrierRow = typeof carriers.$inferSelect;
 
 /** Row → API shape: money columns lose their `Micros` suffix (the codec makes them decimals). */
-export function carrierToDto(row: CarrierRow, extra: { interconnectCount: number; serviceCount: number; accountManagerName: string | null }) {
+export function carrierToDto(
+  row: CarrierRow,
+  extra: { interconnectCount: number; serviceCount: number; accountManagerName: string | null; customerBalance: bigint; supplierBalance: bigint },
+) {
   const { customerCreditLimitMicros, bilateralLimitMicros, customerSpendLimit24hMicros, supplierSpendLimit24hMicros, tenantId: _t, deletedAt: _d, ...rest } = row;
   return {
     ...rest,
@@ -62,11 +65,20 @@ async function withCounts(db: Db, tenantId: string, rows: CarrierRow[]): Promise
   const managers = managerIds.length
     ? await db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, managerIds)))
     : [];
+  // Balances in each carrier's primary currency, from the ledger (zero before postings).
+  const balances = await carrierBalances(db, { tenantId, carrierIds: ids });
+  const balanceOf = (r: CarrierRow) => balances.find((b) => b.carrierId === r.id && b.currency === r.primaryCurrency);
   const ic = new Map(ics.map((x) => [x.carrierId, x.n]));
   const sv = new Map(svcs.map((x) => [x.carrierId, x.n]));
   const mg = new Map(managers.map((x) => [x.id, x.name]));
   return rows.map((r) =>
-    carrierToDto(r, { interconnectCount: ic.get(r.id) ?? 0, serviceCount: sv.get(r.id) ?? 0, accountManagerName: r.accountManagerUserId ? (mg.get(r.accountManagerUserId) ?? null) : null }),
+    carrierToDto(r, {
+      interconnectCount: ic.get(r.id) ?? 0,
+      serviceCount: sv.get(r.id) ?? 0,
+      accountManagerName: r.accountManagerUserId ? (mg.get(r.accountManagerUserId) ?? null) : null,
+      customerBalance: balanceOf(r)?.customerBalanceMicros ?? 0n,
+      supplierBalance: balanceOf(r)?.supplierBalanceMicros ?? 0n,
+    }),
   );
 }
 
@@ -146,7 +158,7 @@ export async function createCarrier(tx: TxDb, actor: Actor, jobs: JobQueue, inpu
   await validateCarrier(tx, actor.tenantId, input, null);
   const columns = toColumns(input) as Omit<typeof carriers.$inferInsert, "id" | "tenantId">;
   const [row] = await tx.insert(carriers).values({ id: newId(), tenantId: actor.tenantId, ...columns }).returning();
-  const dto = carrierToDto(row!, { interconnectCount: 0, serviceCount: 0, accountManagerName: null });
+  const dto = carrierToDto(row!, { interconnectCount: 0, serviceCount: 0, accountManagerName: null, customerBalance: 0n, supplierBalance: 0n });
   await recordHierarchyChange(tx, actor, jobs, { entityType: "carrier", entityId: row!.id, action: "create", after: dto });
   return getCarrier(tx, { tenantId: actor.tenantId, id: row!.id });
 }

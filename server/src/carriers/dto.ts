@@ -47,6 +47,9 @@ export const carrierDto = z.object({
   shipTo: z.string().nullable(),
   interconnectCount: z.number().int(),
   serviceCount: z.number().int(),
+  /** Ledger balances in the primary currency (see ledger/balances.ts for the signs). */
+  customerBalance: money,
+  supplierBalance: money,
   createdAt: timestamp,
   updatedAt: timestamp,
 });

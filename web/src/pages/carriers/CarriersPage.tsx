@@ -146,6 +146,21 @@ function CarriersTable({ onAdd }: { onAdd?: () => void }) {
           ),
       },
       {
+        id: "balance",
+        header: "Balance",
+        meta: { align: "right", label: "Balance (customer / supplier)" },
+        cell: ({ row }) => {
+          const c = row.original;
+          const amount = c.type === "supplier" ? c.supplierBalance : c.customerBalance;
+          const negative = amount.startsWith("-");
+          return (
+            <span className={`font-mono text-xs ${negative ? "text-red-600 dark:text-red-400" : ""}`} title={c.type === "bilateral" ? `Supplier balance ${formatMoney(c.supplierBalance)} ${c.primaryCurrency}` : undefined}>
+              {formatMoney(amount)} <span className="text-fg-subtle">{c.primaryCurrency}</span>
+            </span>
+          );
+        },
+      },
+      {
         id: "accountManager",
         header: "Account manager",
         meta: { className: "max-w-48 truncate" },

@@ -40,6 +40,9 @@ export interface Carrier {
   shipTo: string | null;
   interconnectCount: number;
   serviceCount: number;
+  /** Primary-currency ledger balances: customer negative = owes us; supplier negative = we owe them. */
+  customerBalance: Money;
+  supplierBalance: Money;
   createdAt: string;
   updatedAt: string;
 }
