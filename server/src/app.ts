@@ -20,6 +20,7 @@ import { recycleBinRoutes } from "./recycle-bin/routes.js";
 import { notificationRoutes } from "./notifications/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
+import { ratingRoutes } from "./rating/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 
 export interface AppOptions {
@@ -82,6 +83,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(notificationRoutes);
       await api.register(searchRoutes);
       await api.register(carrierRoutes);
+      await api.register(ratingRoutes);
       await api.register(portalRoutes);
     },
     { prefix: "/api" },

@@ -22,18 +22,20 @@ export const PERMISSIONS = [
   "tenants:switch",
   "carriers:read",
   "carriers:write",
+  "rating:read",
+  "rating:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
   noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write"],
-  billing: [...ALL_STAFF_READ, "audit:read"],
+  billing: [...ALL_STAFF_READ, "audit:read", "rating:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
-  sales: [...ALL_STAFF_READ, "carriers:write"],
+  sales: [...ALL_STAFF_READ, "carriers:write", "rating:write"],
   readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read"],
   // Portal users reach only /api/portal/* and their own session; no staff permission.
   customer: [],

@@ -2,9 +2,11 @@ import type pg from "pg";
 import type { JobQueue } from "../platform/jobs/boss.js";
 import { PURGE_QUEUE, purgeExpired } from "../recycle-bin/recycle-bin.js";
 import { SWITCH_SYNC_QUEUE, processSwitchSync } from "../switch/sync.js";
+import { APPLY_REVISION_QUEUE, applyRevision } from "../rating/import.js";
 
 /** Every queue the platform runs, with its handler and schedule. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool): void {
   jobs.define({ name: PURGE_QUEUE, cron: "17 * * * *", handler: (data, ctx) => purgeExpired(pool, data, ctx) });
   jobs.define({ name: SWITCH_SYNC_QUEUE, retryLimit: 5, handler: (data, ctx) => processSwitchSync(pool, data, ctx) });
+  jobs.define({ name: APPLY_REVISION_QUEUE, retryLimit: 0, handler: (data, ctx) => applyRevision(pool, data, ctx) });
 }

@@ -7,3 +7,4 @@ export * from "../../notifications/schema.js";
 export * from "../../carriers/schema.js";
 export * from "../../ledger/schema.js";
 export * from "../../switch/schema.js";
+export * from "../../rating/schema.js";
