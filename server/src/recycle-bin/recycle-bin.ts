@@ -14,6 +14,7 @@ import {
   servicesSoftDelete,
   trunkGroupsSoftDelete,
 } from "../carriers/soft-delete.js";
+import { ratingPlansSoftDelete } from "../rating/soft-delete.js";
 import type { SoftDeletable } from "./registry.js";
 
 /** Every soft-deletable entity type, children before parents: the purge goes in this order. */
@@ -24,6 +25,7 @@ export const softDeletables: readonly SoftDeletable[] = [
   interconnectsSoftDelete,
   trunkGroupsSoftDelete,
   carriersSoftDelete,
+  ratingPlansSoftDelete,
   usersSoftDelete,
 ];
 
@@ -113,6 +115,7 @@ export async function purgeExpired(pool: pg.Pool, data: JobData, ctx: JobContext
           // expired) stays until its children are purged; a savepoint keeps the rest.
           await tx.execute(sql`SAVEPOINT purge_row`);
           try {
+            await d.beforePurge?.(tx, { tenantId, id: row.id });
             await tx.execute(sql`DELETE FROM ${sql.identifier(d.table)} WHERE tenant_id = ${tenantId} AND id = ${row.id}`);
             await tx.execute(sql`RELEASE SAVEPOINT purge_row`);
           } catch (err) {

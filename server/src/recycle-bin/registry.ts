@@ -14,6 +14,8 @@ export interface SoftDeletable {
   titleColumn: string;
   /** Checks that restoring would not break a rule (e.g. a name reused meanwhile). */
   beforeRestore?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
+  /** Deletes rows that are part of this one (e.g. a plan's rates) just before it is purged. */
+  beforePurge?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
   /** Checks made on the restored row inside the same transaction (throw to undo). */
   afterRestore?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
 }
