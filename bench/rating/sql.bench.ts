@@ -1,0 +1,139 @@
+/**
+ * Rating against PostgreSQL, in one run on a fresh embedded PostgreSQL:
+ *  1. deck import through the real API (parse, validate, stage, diff, then apply via the
+ *     job) vs a raw `COPY` of the same CSV into an unindexed table;
+ *  2. the server's compiled plan (engine) vs a prepared longest-prefix SQL query over the
+ *     same rates: `prefix = ANY(<all prefixes of the number>) ORDER BY length(prefix) DESC LIMIT 1`
+ *     on the (plan_id, prefix) B-tree, one session.
+ * Usage: npx tsx bench/rating/sql.bench.ts [prefixCount=500000]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { generateDeck, generateNumbers } from "./deck.js";
+import { startEmbeddedPostgres } from "../../server/src/platform/db/embedded.js";
+import { createDb, createPool } from "../../server/src/platform/db/client.js";
+import { migrateDatabase } from "../../server/src/platform/db/migrate.js";
+import { JobQueue } from "../../server/src/platform/jobs/boss.js";
+import { defineQueues } from "../../server/src/jobs/queues.js";
+import { loadConfig, repoRoot } from "../../server/src/platform/config.js";
+import { buildApp } from "../../server/src/app.js";
+import { DEMO_PASSWORD, DEMO_SUPER_ADMIN, seedDemoIfEmpty } from "../../server/src/seed.js";
+import { getCompiledPlan } from "../../server/src/rating/compiled.js";
+import { lookupVersion } from "../../server/src/rating/engine/index.js";
+import { formatMoney } from "../../server/src/platform/money.js";
+
+const COUNT = Number(process.argv[2] ?? 500_000);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const log = (s: string) => console.log(s);
+
+log(`generating a ${fmt(COUNT)}-prefix deck…`);
+const deck = generateDeck(COUNT, 42);
+// One open, all-classes version per prefix: what a supplier's full deck file carries.
+const seen = new Set<string>();
+const lines = ["prefix,destination,rate,effective_date"];
+for (const r of deck.plan.rates) {
+  if (r.timeClass !== null || r.effectiveTo !== null || seen.has(r.prefix)) continue;
+  seen.add(r.prefix);
+  lines.push(`${r.prefix},"${r.destination.replaceAll('"', '""')}",${formatMoney(r.rateMicrosPerMinute)},2025-01-01`);
+}
+const csv = `${lines.join("\n")}\n`;
+const rows = lines.length - 1;
+const csvFile = path.join(os.tmpdir(), `didtron-bench-deck-${process.pid}.csv`);
+fs.writeFileSync(csvFile, csv, { mode: 0o644 });
+log(`deck: ${fmt(rows)} rows, ${(csv.length / 1e6).toFixed(1)} MB`);
+
+log("starting a fresh embedded PostgreSQL…");
+const pgServer = await startEmbeddedPostgres({ dataDir: path.join(repoRoot, ".data", "bench"), fresh: true, log });
+const pool = createPool(pgServer.url, 8);
+await migrateDatabase(pool);
+const jobs = new JobQueue(pool, pgServer.url);
+defineQueues(jobs, pool);
+await jobs.start({ work: true });
+await seedDemoIfEmpty(pool, jobs);
+const db = createDb(pool);
+const app = await buildApp({ config: loadConfig({ LOG_LEVEL: "silent" }), pool, db, jobs });
+
+const login = await app.inject({ method: "POST", url: "/api/auth/login", payload: { email: DEMO_SUPER_ADMIN, password: DEMO_PASSWORD } });
+const cookie = `didtron_sid=${login.cookies.find((c) => c.name === "didtron_sid")!.value}`;
+const me = login.json();
+const headers = { cookie, "x-csrf-token": me.csrfToken };
+const api = async (method: "GET" | "POST", url: string, payload?: unknown) => {
+  const r = await app.inject({ method, url, headers, payload: payload as object });
+  if (r.statusCode >= 400) throw new Error(`${method} ${url} → ${r.statusCode} ${r.body.slice(0, 500)}`);
+  return r.json();
+};
+
+// ── 1. Import vs COPY ──
+const plan = await api("POST", "/api/rating-plans", { name: "Bench deck", kind: "supplier", currency: "USD", timeZone: "UTC", noticeDays: 0 });
+log("importing through the API (preview: parse, validate, stage, diff)…");
+const t0 = performance.now();
+const preview = await api("POST", `/api/rating-plans/${plan.id}/imports`, { fileName: "bench.csv", csv, mode: "full", noticePolicy: "reject" });
+const t1 = performance.now();
+const { jobId } = await api("POST", `/api/rating-revisions/${preview.revision.id}/apply`);
+let status = "applying";
+while (status === "applying") {
+  await new Promise((r) => setTimeout(r, 100));
+  status = (await api("GET", `/api/rating-revisions/${preview.revision.id}?pageSize=1`)).revision.status;
+  process.stdout.write(".");
+}
+const t2 = performance.now();
+process.stdout.write("\n");
+if (status !== "applied") throw new Error(`apply ended ${status} (job ${jobId})`);
+
+await pool.query("CREATE TABLE bench_copy (prefix text, destination text, rate text, effective_date text)");
+log("COPY of the same CSV into an unindexed table…");
+const c0 = performance.now();
+await pool.query(`COPY bench_copy FROM '${csvFile}' WITH (FORMAT csv, HEADER true)`);
+const c1 = performance.now();
+
+// ── 2. Engine vs SQL longest prefix ──
+const numbers = generateNumbers(1_000_000, 7, deck).map((n) => n.replace(/^\+|^00/, ""));
+const at = Date.UTC(2026, 5, 1, 12);
+const { compiled } = await getCompiledPlan(db, { tenantId: me.tenant.id, planId: plan.id });
+let hits = 0;
+const e0 = performance.now();
+for (const n of numbers) if (lookupVersion(compiled, n, at) >= 0) hits++;
+const e1 = performance.now();
+
+const sqlNumbers = numbers.slice(0, 20_000);
+const client = await pool.connect();
+const query = {
+  name: "lpm",
+  text: `SELECT prefix, destination, rate_micros_per_minute FROM rates
+         WHERE plan_id = $1 AND prefix = ANY($2::text[]) AND effective_from <= $3 AND (effective_to IS NULL OR effective_to > $3)
+         ORDER BY length(prefix) DESC LIMIT 1`,
+};
+const atDate = new Date(at);
+let sqlHits = 0;
+for (const n of sqlNumbers.slice(0, 500)) await client.query({ ...query, values: [plan.id, prefixesOf(n), atDate] });
+const s0 = performance.now();
+for (const n of sqlNumbers) if ((await client.query({ ...query, values: [plan.id, prefixesOf(n), atDate] })).rowCount) sqlHits++;
+const s1 = performance.now();
+client.release();
+
+function prefixesOf(n: string): string[] {
+  const out: string[] = [];
+  for (let i = Math.min(n.length, 32); i >= 1; i--) out.push(n.slice(0, i));
+  return out;
+}
+
+const importS = (t2 - t0) / 1000;
+const copyS = (c1 - c0) / 1000;
+const engineRate = numbers.length / ((e1 - e0) / 1000);
+const sqlRate = sqlNumbers.length / ((s1 - s0) / 1000);
+log(`
+Results (${fmt(rows)} rates)
+  import via API: preview ${((t1 - t0) / 1000).toFixed(2)} s + apply ${((t2 - t1) / 1000).toFixed(2)} s = ${importS.toFixed(2)} s  (${fmt(rows / importS)} rows/s)
+  baseline COPY into an unindexed table  ${copyS.toFixed(2)} s  (${fmt(rows / copyS)} rows/s)
+  ratio import / COPY                    ${(importS / copyS).toFixed(2)}×   (target ≤ 1.5×)
+  engine lookups (server's compiled plan) ${fmt(engineRate)} /s on one core (${fmt(hits)} of ${fmt(numbers.length)} matched)
+  baseline SQL longest-prefix (prepared)  ${fmt(sqlRate)} /s, one session (${fmt(sqlHits)} of ${fmt(sqlNumbers.length)} matched)
+  ratio engine / SQL                     ${fmt(engineRate / sqlRate)}×   (target ≥ 100×)`);
+
+await app.close();
+await jobs.stop();
+await pool.end();
+await pgServer.stop();
+fs.rmSync(csvFile, { force: true });
