@@ -124,7 +124,7 @@ async function validate(tx: TxDb, tenantId: string, carrierId: string, next: { n
   if (!carrierCurrencies(carrier).includes(next.currency)) {
     throw badRequest(`Currency must be one of ${carrier.name}'s currencies`, { currency: [`one of ${carrierCurrencies(carrier).join(", ")}`] });
   }
-  await assertPlanReference(tx, tenantId, { field: "supplierRatingPlanId", kind: "rating", id: tabs.supplierRatingPlanId });
+  await assertPlanReference(tx, tenantId, { field: "supplierRatingPlanId", kind: "rating", id: tabs.supplierRatingPlanId, planKind: "supplier", currency: next.currency });
   await assertTrunkGroup(tx, tenantId, tabs.ingressValidation?.trunkGroupId, next.direction, "ingressValidation.trunkGroupId");
   await assertTrunkGroup(tx, tenantId, tabs.egressRouting?.trunkGroupId, next.direction, "egressRouting.trunkGroupId");
   const [dup] = await tx

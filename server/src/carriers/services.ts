@@ -109,7 +109,7 @@ async function validate(tx: TxDb, tenantId: string, interconnectId: string, next
   if (next.currency && next.currency !== ic.i.currency) {
     throw badRequest(`A service inherits its interconnect's currency (${ic.i.currency})`, { currency: [`must be ${ic.i.currency}`] });
   }
-  await assertPlanReference(tx, tenantId, { field: "ratingPlanId", kind: "rating", id: next.ratingPlanId });
+  await assertPlanReference(tx, tenantId, { field: "ratingPlanId", kind: "rating", id: next.ratingPlanId, planKind: "customer", currency: ic.i.currency });
   await assertPlanReference(tx, tenantId, { field: "routingPlanId", kind: "routing", id: next.routingPlanId });
   if (next.routingMethod === "interconnect") {
     if (!next.routeToInterconnectId) throw badRequest("Pick the interconnect to route to", { routeToInterconnectId: ["required when routing to an interconnect"] });

@@ -164,9 +164,13 @@ export async function deletePlan(tx: TxDb, actor: Actor, id: string): Promise<vo
 }
 
 /** For references from carriers/: true when the plan is live in the tenant. */
-export async function ratingPlanExists(db: Db, params: { tenantId: string; id: string }): Promise<boolean> {
-  const [row] = await db.select({ id: ratingPlans.id }).from(ratingPlans).where(and(livePlan(params.tenantId), eq(ratingPlans.id, params.id)));
-  return !!row;
+/** A live plan's kind and currency, or null: what a service or interconnect checks before naming it. */
+export async function findRatingPlanRef(db: Db, params: { tenantId: string; id: string }): Promise<{ kind: string; currency: string; name: string } | null> {
+  const [row] = await db
+    .select({ kind: ratingPlans.kind, currency: ratingPlans.currency, name: ratingPlans.name })
+    .from(ratingPlans)
+    .where(and(livePlan(params.tenantId), eq(ratingPlans.id, params.id)));
+  return row ?? null;
 }
 
 export type RateState = "live" | "future" | "expired";
