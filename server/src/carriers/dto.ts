@@ -87,6 +87,7 @@ export const serviceDto = z.object({
   name: z.string(),
   status: z.string(),
   ratingPlanId: z.uuid().nullable(),
+  ratingPlanName: z.string().nullable(),
   routingPlanId: z.uuid().nullable(),
   currency: z.string(),
   timeClass: z.string().nullable(),

@@ -8,26 +8,28 @@ import type { JobQueue } from "../platform/jobs/boss.js";
 import type { Actor } from "../audit/audit.js";
 import { recordHierarchyChange } from "./change.js";
 import { carriers, interconnects, services } from "./schema.js";
+import { ratingPlans } from "../rating/schema.js";
 import type { ServiceCreate, ServicePatch } from "./model.js";
 import type { SignallingAddress } from "./addresses.js";
 import { describeAmbiguity, findAmbiguity, type ServiceKey } from "./ambiguity.js";
 import { assertPlanReference } from "./plans.js";
 
 type Row = typeof services.$inferSelect;
-export type ServiceDto = Omit<Row, "tenantId" | "deletedAt"> & { carrierName: string; interconnectName: string; routeToInterconnectName: string | null };
+export type ServiceDto = Omit<Row, "tenantId" | "deletedAt"> & { carrierName: string; interconnectName: string; routeToInterconnectName: string | null; ratingPlanName: string | null };
 
 const live = (tenantId: string) => and(eq(services.tenantId, tenantId), isNull(services.deletedAt));
 const routeTo = alias(interconnects, "route_to");
 
 function select(db: Db) {
   return db
-    .select({ s: services, carrierName: carriers.name, interconnectName: interconnects.name, routeToInterconnectName: routeTo.name })
+    .select({ s: services, carrierName: carriers.name, interconnectName: interconnects.name, routeToInterconnectName: routeTo.name, ratingPlanName: ratingPlans.name })
     .from(services)
     .innerJoin(carriers, eq(carriers.id, services.carrierId))
     .innerJoin(interconnects, eq(interconnects.id, services.interconnectId))
-    .leftJoin(routeTo, eq(routeTo.id, services.routeToInterconnectId));
+    .leftJoin(routeTo, eq(routeTo.id, services.routeToInterconnectId))
+    .leftJoin(ratingPlans, eq(ratingPlans.id, services.ratingPlanId));
 }
-const toDto = ({ s, ...names }: { s: Row; carrierName: string; interconnectName: string; routeToInterconnectName: string | null }): ServiceDto => {
+const toDto = ({ s, ...names }: { s: Row; carrierName: string; interconnectName: string; routeToInterconnectName: string | null; ratingPlanName: string | null }): ServiceDto => {
   const { tenantId: _t, deletedAt: _d, ...rest } = s;
   return { ...rest, ...names };
 };
@@ -145,7 +147,7 @@ export async function createService(tx: TxDb, actor: Actor, jobs: JobQueue, inte
 
 export async function updateService(tx: TxDb, actor: Actor, jobs: JobQueue, id: string, patch: ServicePatch): Promise<ServiceDto> {
   const before = await getService(tx, { tenantId: actor.tenantId, id });
-  const { carrierName: _c, interconnectName: _i, routeToInterconnectName: _r, ...current } = before;
+  const { carrierName: _c, interconnectName: _i, routeToInterconnectName: _r, ratingPlanName: _p, ...current } = before;
   const next = { ...current, ...patch } as ServiceCreate;
   if (patch.routingMethod === "routing_plan" && patch.routeToInterconnectId === undefined) next.routeToInterconnectId = null;
   await validate(tx, actor.tenantId, before.interconnectId, next, id);

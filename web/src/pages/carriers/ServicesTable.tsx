@@ -106,7 +106,12 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
         id: "ratingPlan",
         header: "Rating plan",
         meta: { label: "Rating plan" },
-        cell: () => <span className="whitespace-nowrap text-fg-subtle">No plan yet</span>,
+        cell: ({ row }) =>
+          row.original.ratingPlanName ? (
+            <span className="whitespace-nowrap">{row.original.ratingPlanName}</span>
+          ) : (
+            <span className="whitespace-nowrap text-fg-subtle">No plan</span>
+          ),
       },
       {
         id: "priority",

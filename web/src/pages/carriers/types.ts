@@ -141,6 +141,7 @@ export interface Service {
   name: string;
   status: "active" | "disabled";
   ratingPlanId: string | null;
+  ratingPlanName: string | null;
   routingPlanId: string | null;
   currency: string;
   timeClass: string | null;

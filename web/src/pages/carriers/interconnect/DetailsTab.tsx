@@ -2,6 +2,7 @@ import { Plus, X } from "lucide-react";
 import { Badge, Button, Field, IconButton, Input, Select } from "../../../components";
 import type { SignallingAddress } from "../types";
 import { NumberInput, ReadOnlyField } from "./fields";
+import { RatingPlanSelect } from "../RatingPlanSelect";
 import { Section, TabGrid, type TabProps } from "./shared";
 
 export const STATUS_OPTIONS = [
@@ -39,9 +40,16 @@ export function DetailsTab({ ic, carrier, draft, set, err, disabled }: TabProps)
           <Select value={draft.currency} onChange={(e) => set({ currency: e.target.value })} disabled={disabled || (ingress && ic.serviceCount > 0)} options={currencies.map((c) => ({ value: c, label: c }))} />
         </Field>
         {!ingress && (
-          <Field label="Supplier rating plan" hint="No plan yet — rating/routing plans arrive with their modules." className="sm:col-span-2">
-            <Select value="" disabled options={[]} placeholder="No plan yet" />
-          </Field>
+          <RatingPlanSelect
+            label="Supplier rating plan"
+            kind="supplier"
+            currency={draft.currency}
+            value={draft.supplierRatingPlanId}
+            onChange={(supplierRatingPlanId) => set({ supplierRatingPlanId })}
+            error={err("supplierRatingPlanId")}
+            disabled={disabled}
+            className="sm:col-span-2"
+          />
         )}
       </Section>
       <Section

@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { useMutation } from "@tanstack/react-query";
 import { Trash2 } from "lucide-react";
 import { Badge, Button, ConfirmDialog, Dialog, Field, Input, Select, toast } from "../../../components";
+import { RatingPlanSelect } from "../RatingPlanSelect";
 import { ApiError, api, fieldErrors } from "../../../lib/api";
 import { formatFull, formatRelative, shortId } from "../../../lib/format";
 import type { Service } from "../types";
@@ -25,7 +26,7 @@ export interface ServiceDialogProps {
   onSaved?: (service: Service) => void;
 }
 
-type Form = Omit<Service, "id" | "carrierId" | "carrierName" | "interconnectId" | "interconnectName" | "currency" | "routeToInterconnectName" | "createdAt" | "updatedAt">;
+type Form = Omit<Service, "id" | "carrierId" | "carrierName" | "interconnectId" | "interconnectName" | "currency" | "routeToInterconnectName" | "ratingPlanName" | "createdAt" | "updatedAt">;
 
 const DEFAULTS: Form = {
   name: "",
@@ -57,7 +58,7 @@ const fromService = (s: Service | null | undefined): Form => {
   return out;
 };
 
-const NO_PLAN = "No plan yet — rating/routing plans arrive with their modules";
+const NO_PLAN = "No routing plans yet — they arrive with the routing module";
 
 function SectionTitle({ children }: { children: ReactNode }) {
   return <h3 className="col-span-full -mb-1 border-b border-line pb-1.5 text-2xs font-semibold tracking-wide text-fg-subtle uppercase">{children}</h3>;
@@ -86,7 +87,6 @@ export function ServiceDialog({ open, onClose, service, interconnectId, carrierI
         name: form.name.trim(),
         timeClass: form.timeClass?.trim() || null,
         npPlan: form.npPlan?.trim() || null,
-        ratingPlanId: null,
         routingPlanId: null,
         routeToInterconnectId: form.routingMethod === "interconnect" ? form.routeToInterconnectId : null,
       };
@@ -267,9 +267,16 @@ export function ServiceDialog({ open, onClose, service, interconnectId, carrierI
             <ToggleRow className="sm:col-span-2" label="Allow transcoding" description="Convert codecs when the two sides share none." checked={form.allowTranscoding} onChange={(allowTranscoding) => set({ allowTranscoding })} disabled={dis} />
 
             <SectionTitle>Rating &amp; Routing</SectionTitle>
-            <Field label="Customer rating plan" hint={NO_PLAN} error={err("ratingPlanId")} className="sm:col-span-2">
-              <Select value="" disabled options={[]} placeholder="No plan yet" />
-            </Field>
+            <RatingPlanSelect
+              label="Customer rating plan"
+              kind="customer"
+              currency={currency ?? null}
+              value={form.ratingPlanId}
+              onChange={(ratingPlanId) => set({ ratingPlanId })}
+              error={err("ratingPlanId")}
+              disabled={dis}
+              className="sm:col-span-2"
+            />
             <div className="flex flex-col gap-1.5 sm:col-span-2">
               <span className="text-xs font-medium text-fg">Routing method</span>
               <RadioGroup

@@ -7,6 +7,7 @@ export interface Draft {
   capacity: number | null;
   currency: string;
   addresses: SignallingAddress[];
+  supplierRatingPlanId: string | null;
   ingressValidation: IngressValidation | null;
   ingressTranslation: IngressTranslation | null;
   egressRouting: EgressRouting | null;
@@ -22,6 +23,7 @@ export const toDraft = (i: Interconnect): Draft => ({
   capacity: i.capacity,
   currency: i.currency,
   addresses: i.addresses.map((a) => ({ ...a })),
+  supplierRatingPlanId: i.supplierRatingPlanId,
   ingressValidation: i.ingressValidation,
   ingressTranslation: i.ingressTranslation,
   egressRouting: i.egressRouting,
@@ -40,7 +42,7 @@ interface TabDef {
   fields: (keyof Draft)[];
 }
 
-const DETAILS: (keyof Draft)[] = ["name", "status", "capacity", "currency", "addresses"];
+const DETAILS: (keyof Draft)[] = ["name", "status", "capacity", "currency", "addresses", "supplierRatingPlanId"];
 
 /** Digitalk's tabs: ingress (customer) 5 + Services, egress (supplier) 6. */
 export const TABS: Record<Direction, TabDef[]> = {
@@ -68,11 +70,7 @@ export function changedFields(draft: Draft, original: Draft): (keyof Draft)[] {
   return (Object.keys(draft) as (keyof Draft)[]).filter((k) => !same(draft[k], original[k]));
 }
 
-/**
- * PATCH body: the changed tab objects whole, plus the Details fields every time. The
- * server's PATCH schema currently fills omitted fields that have create defaults
- * (status, capacity, addresses) with those defaults, so they are always sent as shown.
- */
+/** PATCH body: the changed tab objects whole, plus the Details fields every time. */
 export function patchBody(draft: Draft, changed: (keyof Draft)[]): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: draft.name.trim(),
@@ -82,6 +80,8 @@ export function patchBody(draft: Draft, changed: (keyof Draft)[]): Record<string
     addresses: draft.addresses.map((a) => ({ address: a.address.trim(), port: a.port })),
   };
   for (const k of changed) if (!(k in body)) body[k] = draft[k];
+  // Supplier rating plans exist only on egress interconnects.
+  if (body.supplierRatingPlanId === null && !changed.includes("supplierRatingPlanId")) delete body.supplierRatingPlanId;
   return body;
 }
 
