@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "tenants:switch",
   "carriers:read",
   "carriers:write",
+  "rating:read",
+  "rating:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
