@@ -22,6 +22,7 @@ import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
 import { portalRoutes } from "./portal/routes.js";
+import { cdrRoutes } from "./cdrs/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -85,6 +86,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(carrierRoutes);
       await api.register(ratingRoutes);
       await api.register(portalRoutes);
+      await api.register(cdrRoutes);
     },
     { prefix: "/api" },
   );

@@ -3,10 +3,14 @@ import type { JobQueue } from "../platform/jobs/boss.js";
 import { PURGE_QUEUE, purgeExpired } from "../recycle-bin/recycle-bin.js";
 import { SWITCH_SYNC_QUEUE, processSwitchSync } from "../switch/sync.js";
 import { APPLY_REVISION_QUEUE, applyRevision } from "../rating/import.js";
+import { RATE_CDRS_QUEUE, rateCdrsJob } from "../cdrs/rate.js";
+import { PARTITIONS_QUEUE, createPartitionsAhead } from "../cdrs/partitions.js";
 
 /** Every queue the platform runs, with its handler and schedule. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool): void {
   jobs.define({ name: PURGE_QUEUE, cron: "17 * * * *", handler: (data, ctx) => purgeExpired(pool, data, ctx) });
   jobs.define({ name: SWITCH_SYNC_QUEUE, retryLimit: 5, handler: (data, ctx) => processSwitchSync(pool, data, ctx) });
   jobs.define({ name: APPLY_REVISION_QUEUE, retryLimit: 0, handler: (data, ctx) => applyRevision(pool, data, ctx) });
+  jobs.define({ name: RATE_CDRS_QUEUE, retryLimit: 5, handler: (data, ctx) => rateCdrsJob(pool, data, ctx) });
+  jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }

@@ -1,0 +1,86 @@
+import type { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import { badRequest } from "../platform/http/errors.js";
+import type { CdrInput } from "./model.js";
+import { batchRejected, validateRows, type RowError } from "./ingest.js";
+
+/**
+ * A CDR file: one header row naming the fields (snake_case or camelCase, any order),
+ * `,` or `;`. Streamed: rows are validated and handed on in chunks, never the whole file
+ * in memory. Any bad line rejects the file (all lines are still read, so every bad one
+ * is listed); blanks are nulls.
+ */
+const FIELDS = [
+  "switchId",
+  "callId",
+  "attempt",
+  "serviceId",
+  "ingressInterconnectId",
+  "egressInterconnectId",
+  "callingNumber",
+  "calledNumber",
+  "startAt",
+  "answerAt",
+  "endAt",
+  "durationS",
+  "pddMs",
+  "sipStatus",
+  "q850Cause",
+  "disposition",
+  "codec",
+] as const;
+const NUMERIC = new Set(["attempt", "durationS", "pddMs", "sipStatus", "q850Cause"]);
+const camel = (h: string) => h.trim().replace(/^\uFEFF/, "").toLowerCase().replace(/[_\s-]+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+const BY_KEY = new Map<string, string>(FIELDS.map((f) => [f.toLowerCase(), f]));
+export const CSV_CHUNK = 5000;
+
+function toRow(header: (string | null)[], record: string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  header.forEach((field, i) => {
+    if (!field) return;
+    const v = (record[i] ?? "").trim();
+    if (v === "") return;
+    o[field] = NUMERIC.has(field) && /^-?\d+$/.test(v) ? Number(v) : v;
+  });
+  return o;
+}
+
+export async function* csvChunks(stream: Readable, errorsOut: { errors: RowError[]; count: number }): AsyncGenerator<{ rows: CdrInput[]; rowNumber: (i: number) => number }> {
+  const parser = stream.pipe(parse({ delimiter: [",", ";"], bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
+  let header: (string | null)[] | null = null;
+  let raw: unknown[] = [];
+  let lines: number[] = [];
+  const flush = () => {
+    const v = validateRows(raw, (i) => lines[i]!);
+    errorsOut.count += v.errorCount;
+    errorsOut.errors.push(...v.errors.slice(0, 500 - errorsOut.errors.length));
+    const chunkLines = lines;
+    raw = [];
+    lines = [];
+    return { rows: v.valid, rowNumber: (i: number) => chunkLines[i]! };
+  };
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        header = record.map((h) => BY_KEY.get(camel(h).toLowerCase()) ?? null);
+        const missing = ["switchId", "callId", "calledNumber", "startAt", "endAt", "sipStatus", "disposition", "durationS"].filter((f) => !header!.includes(f));
+        if (missing.length) throw badRequest(`The CDR file's header lacks ${missing.join(", ")}`, { file: missing.map((m) => `missing column ${m}`) });
+        continue;
+      }
+      raw.push(toRow(header, record));
+      lines.push(info.lines);
+      if (raw.length >= CSV_CHUNK) {
+        const chunk = flush();
+        // Once a line is bad nothing will be written: validate the rest only to list it.
+        if (!errorsOut.count) yield chunk;
+      }
+    }
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode) throw err;
+    throw badRequest(`The CDR file is not valid CSV: ${(err as Error).message}`, { file: [(err as Error).message] });
+  }
+  if (!header) throw badRequest("The CDR file is empty", { file: ["no header row"] });
+  const last = flush();
+  if (errorsOut.count) throw batchRejected(errorsOut.errors, errorsOut.count, "line");
+  yield last;
+}

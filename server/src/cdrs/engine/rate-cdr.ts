@@ -1,0 +1,82 @@
+import { rateCall, type CompiledPlan } from "../../rating/engine/index.js";
+import { divRoundHalfUp, MICROS_PER_UNIT } from "../../platform/money.js";
+
+/**
+ * Rating one CDR: the customer side from the service's customer rating plan, the supplier
+ * side from the egress interconnect's supplier rating plan, and the margin in the
+ * customer's currency. Pure: plans, FX and the CDR come in as plain data.
+ *
+ * An attempt that was not answered costs nothing on either side and needs no rate. An
+ * answered call needs both rates; a missing one is a rating error with its reason, and
+ * the CDR waits in Rating Errors until it is re-rated after the fix.
+ */
+export interface CdrToRate {
+  calledNumber: string;
+  startMs: number;
+  durationS: number;
+  answered: boolean;
+}
+
+/** A plan side: the compiled plan, or why there is none. */
+export type PlanSide = { plan: CompiledPlan; name: string } | { error: string };
+
+export interface SideResult {
+  currency: string;
+  prefix: string | null;
+  destination: string | null;
+  rateMicrosPerMinute: bigint | null;
+  billableS: number;
+  costMicros: bigint;
+}
+
+export type CdrRating =
+  | { ok: true; customer: SideResult; supplier: SideResult | null; fxRateMicros: bigint | null; marginMicros: bigint }
+  | { ok: false; error: string };
+
+/** Units of `to` per unit of `from`, × 1e6, at `atMs`; null when unknown. */
+export type FxLookup = (from: string, to: string, atMs: number) => bigint | null;
+
+function side(s: { plan: CompiledPlan; name: string }, cdr: CdrToRate, role: string): SideResult | string {
+  const rated = rateCall(s.plan, { number: cdr.calledNumber, atMs: cdr.startMs, durationS: cdr.answered ? cdr.durationS : 0 });
+  if (!rated) return cdr.answered ? `no ${role} rate for ${cdr.calledNumber} in ${s.name} at ${new Date(cdr.startMs).toISOString()}` : emptySide(s.plan.currency);
+  if (!cdr.answered) return { ...emptySide(s.plan.currency), prefix: rated.match.prefix, destination: rated.match.destination, rateMicrosPerMinute: rated.match.rateMicrosPerMinute };
+  return {
+    currency: s.plan.currency,
+    prefix: rated.match.prefix,
+    destination: rated.match.destination,
+    rateMicrosPerMinute: rated.match.rateMicrosPerMinute,
+    billableS: rated.cost.billableS,
+    costMicros: rated.cost.costMicros,
+  };
+}
+
+const emptySide = (currency: string): SideResult => ({ currency, prefix: null, destination: null, rateMicrosPerMinute: null, billableS: 0, costMicros: 0n });
+
+/** Converts micro-units at an FX rate (× 1e6), rounded half-up once. */
+export const convertMicros = (amount: bigint, fxRateMicros: bigint): bigint => divRoundHalfUp(amount * fxRateMicros, MICROS_PER_UNIT);
+
+export function rateCdr(cdr: CdrToRate, customer: PlanSide, supplier: PlanSide | null, fx: FxLookup): CdrRating {
+  if ("error" in customer) return { ok: false, error: customer.error };
+  const c = side(customer, cdr, "customer");
+  if (typeof c === "string") return { ok: false, error: c };
+  if (!supplier) {
+    if (cdr.answered) return { ok: false, error: "an answered call without an egress interconnect cannot be rated on the supplier side" };
+    return { ok: true, customer: c, supplier: null, fxRateMicros: null, marginMicros: 0n };
+  }
+  if ("error" in supplier) {
+    if (cdr.answered) return { ok: false, error: supplier.error };
+    return { ok: true, customer: c, supplier: null, fxRateMicros: null, marginMicros: 0n };
+  }
+  const s = side(supplier, cdr, "supplier");
+  if (typeof s === "string") return { ok: false, error: s };
+  let fxRateMicros: bigint | null = null;
+  let supplierInCustomer = s.costMicros;
+  if (s.currency !== c.currency) {
+    fxRateMicros = fx(s.currency, c.currency, cdr.startMs);
+    if (fxRateMicros === null) {
+      if (cdr.answered) return { ok: false, error: `no FX rate ${s.currency}→${c.currency} at ${new Date(cdr.startMs).toISOString()}` };
+      supplierInCustomer = 0n;
+    } else supplierInCustomer = convertMicros(s.costMicros, fxRateMicros);
+  }
+  return { ok: true, customer: c, supplier: s, fxRateMicros, marginMicros: c.costMicros - supplierInCustomer };
+}

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
+import { rateBatch } from "../src/cdrs/rate.js";
+
+/** CDR ingest (batch and CSV), idempotency, all-or-nothing, the rating job, rating errors and re-rating. */
+let t: TestContext;
+let admin: Session;
+let acme: Session;
+let serviceId: string;
+let ingressId: string;
+let egressId: string;
+let customerPlanId: string;
+let supplierPlanId: string;
+let supplierCarrierId: string;
+let customerCarrierId: string;
+
+async function importAndApply(planId: string, csv: string) {
+  const p = await admin.request("POST", `/api/rating-plans/${planId}/imports`, { fileName: "deck.csv", csv, mode: "partial", noticePolicy: "reject" });
+  expect(p.status, JSON.stringify(p.json)).toBe(201);
+  expect((await admin.request("POST", `/api/rating-revisions/${p.json.revision.id}/apply`)).status).toBe(202);
+  for (let i = 0; i < 600; i++) {
+    const r = await admin.request("GET", `/api/rating-revisions/${p.json.revision.id}`);
+    if (r.json.revision.status === "applied") return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error("deck not applied");
+}
+
+async function waitRated(timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await countRows(t.pool, "cdrs", "rating_status = 'pending'")) === 0) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error("CDRs were not rated in time");
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ work: true });
+  admin = await login(t.app, "admin@demo.didtron.local");
+  acme = await login(t.app, "admin@acme.example");
+  const sell = await admin.request("POST", "/api/rating-plans", { name: "CDR sell", kind: "customer", currency: "USD", incrementFirstS: 30, incrementNextS: 6, noticeDays: 0 });
+  const buy = await admin.request("POST", "/api/rating-plans", { name: "CDR buy", kind: "supplier", currency: "USD", noticeDays: 0 });
+  customerPlanId = sell.json.id;
+  supplierPlanId = buy.json.id;
+  await importAndApply(sell.json.id, "prefix,destination,rate,effective_date\n44,United Kingdom,0.0150,2024-01-01\n4420,UK London,0.0100,2024-01-01\n");
+  await importAndApply(buy.json.id, "prefix,destination,rate,effective_date\n44,United Kingdom,0.0060,2024-01-01\n");
+  const cust = await admin.request("POST", "/api/carriers", { name: "CDR Customer", type: "customer", primaryCurrency: "USD" });
+  customerCarrierId = cust.json.id;
+  const ic = await admin.request("POST", `/api/carriers/${cust.json.id}/interconnects`, { name: "CDR in", direction: "ingress", currency: "USD", addresses: [{ address: "100.64.77.1", port: null }] });
+  ingressId = ic.json.id;
+  const svc = await admin.request("POST", `/api/interconnects/${ic.json.id}/services`, { name: "CDR svc", techPrefix: "9001#", ratingPlanId: sell.json.id });
+  expect(svc.status, JSON.stringify(svc.json)).toBe(201);
+  serviceId = svc.json.id;
+  const sup = await admin.request("POST", "/api/carriers", { name: "CDR Supplier", type: "supplier", primaryCurrency: "USD" });
+  supplierCarrierId = sup.json.id;
+  const eg = await admin.request("POST", `/api/carriers/${sup.json.id}/interconnects`, {
+    name: "CDR out",
+    direction: "egress",
+    currency: "USD",
+    supplierRatingPlanId: buy.json.id,
+    egressRouting: { sendTo: [{ address: "192.0.2.177", port: 5060, transport: "udp" }] },
+  });
+  expect(eg.status, JSON.stringify(eg.json)).toBe(201);
+  egressId = eg.json.id;
+});
+afterAll(async () => t?.close());
+
+const cdr = (over: Record<string, unknown> = {}) => ({
+  switchId: "sw1",
+  callId: "call-1",
+  attempt: 1,
+  ingressInterconnectId: ingressId,
+  egressInterconnectId: egressId,
+  callingNumber: "+12125550100",
+  calledNumber: "9001#442071234567",
+  startAt: "2026-11-20T10:00:00Z",
+  answerAt: "2026-11-20T10:00:03Z",
+  endAt: "2026-11-20T10:00:40Z",
+  durationS: 37,
+  pddMs: 2100,
+  sipStatus: 200,
+  q850Cause: 16,
+  disposition: "answered",
+  codec: "PCMA",
+  ...over,
+});
+
+describe("CDR ingest and rating", () => {
+  it("ingests a batch once however often it is sent, and rates it exactly (30/6 at 37 s = 42 s)", async () => {
+    const batch = [
+      cdr(),
+      cdr({ callId: "call-2", answerAt: null, durationS: 0, sipStatus: 486, q850Cause: 17, disposition: "busy", egressInterconnectId: egressId }),
+      cdr({ callId: "call-3", calledNumber: "7777#33123456789" }), // no service has tech prefix 7777#
+    ];
+    const first = await admin.request("POST", "/api/cdrs/batch", { cdrs: batch });
+    expect(first.status, JSON.stringify(first.json)).toBe(200);
+    expect(first.json).toMatchObject({ received: 3, inserted: 3, duplicates: 0 });
+    for (let i = 0; i < 2; i++) {
+      const again = await admin.request("POST", "/api/cdrs/batch", { cdrs: batch });
+      expect(again.json).toMatchObject({ received: 3, inserted: 0, duplicates: 3 });
+      expect(again.json.message).toMatch(/nothing changed/);
+    }
+    expect(await countRows(t.pool, "cdrs", "call_id LIKE 'call-%'")).toBe(3);
+    await waitRated();
+
+    const list = await admin.request("GET", "/api/cdrs?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z&sort=startAt:asc");
+    expect(list.status).toBe(200);
+    const byCall = Object.fromEntries(list.json.rows.map((r: { callId: string }) => [r.callId, r]));
+    expect(byCall["call-1"]).toMatchObject({
+      serviceId,
+      serviceName: "CDR svc",
+      customerCarrierId,
+      supplierCarrierId,
+      calledNumber: "442071234567",
+      calledRaw: "9001#442071234567",
+      callingNumber: "12125550100",
+      ratingStatus: "rated",
+      customerPrefix: "4420",
+      customerRate: "0.010000",
+      customerBillableS: 42,
+      customerCost: "0.007000",
+      supplierPrefix: "44",
+      supplierBillableS: 60,
+      supplierCost: "0.006000",
+      margin: "0.001000",
+    });
+    expect(byCall["call-2"]).toMatchObject({ ratingStatus: "rated", customerCost: "0.000000", supplierCost: "0.000000", disposition: "busy" });
+    expect(byCall["call-3"]).toMatchObject({ ratingStatus: "error", serviceId: null, customerCarrierId });
+    expect(byCall["call-3"].ratingError).toMatch(/unknown service/);
+
+    const one = await admin.request("GET", `/api/cdrs/${byCall["call-1"].id}`);
+    expect(one.json.customerCost).toBe("0.007000");
+    const summary = await admin.request("GET", "/api/cdrs/rating-errors/summary");
+    expect(summary.json[0]).toMatchObject({ count: 1 });
+    expect(summary.json[0].reason).toMatch(/unknown service/);
+  });
+
+  it("rejects a batch with any bad row, listing every one, and writes nothing", async () => {
+    const before = await countRows(t.pool, "cdrs");
+    const batches = await countRows(t.pool, "cdr_batches");
+    const r = await admin.request("POST", "/api/cdrs/batch", {
+      cdrs: [
+        cdr({ callId: "bad-ok" }),
+        cdr({ callId: "bad-1", endAt: "2026-11-20T09:00:00Z" }),
+        cdr({ callId: "bad-2", durationS: -4 }),
+        { nonsense: true },
+        cdr({ callId: "bad-3", disposition: "busy" }),
+      ],
+    });
+    expect(r.status).toBe(422);
+    expect(r.json.error.code).toBe("cdrs_rejected");
+    expect(Object.keys(r.json.error.fields).sort()).toEqual(["row 2", "row 3", "row 4", "row 5"]);
+    expect(r.json.error.fields["row 2"][0]).toMatch(/endAt: is before startAt/);
+    expect(await countRows(t.pool, "cdrs")).toBe(before);
+    expect(await countRows(t.pool, "cdr_batches")).toBe(batches);
+    for (const body of [{}, { cdrs: [] }, { cdrs: "x" }, []]) expect((await admin.request("POST", "/api/cdrs/batch", body)).status).toBe(400);
+  });
+
+  it("ingests a streamed CSV file, and rejects a file with a bad line by line number", async () => {
+    const header = "switch_id,call_id,attempt,service_id,egress_interconnect_id,calling_number,called_number,start_at,answer_at,end_at,duration_s,sip_status,disposition";
+    const line = (id: string, dur: string) => `sw1,${id},1,${serviceId},${egressId},+12125550100,9001#441612345678,2026-11-21T08:00:00Z,2026-11-21T08:00:01Z,2026-11-21T08:02:01Z,${dur},200,answered`;
+    const good = `${header}\n${line("csv-1", "120")}\n${line("csv-2", "61")}\n`;
+    const send = (csv: string) => t.app.inject({ method: "POST", url: "/api/cdrs/upload?fileName=day.csv", headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": "text/csv" }, payload: csv });
+    const ok = await send(good);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ received: 2, inserted: 2 });
+    expect((await send(good)).json()).toMatchObject({ inserted: 0, duplicates: 2 });
+    const before = await countRows(t.pool, "cdrs");
+    const bad = await send(`${header}\n${line("csv-3", "5")}\n${line("csv-4", "abc")}\n${line("csv-5", "7")}\nsw1,csv-6\n`);
+    expect(bad.statusCode).toBe(422);
+    expect(Object.keys(bad.json().error.fields)).toEqual(["line 3", "line 5"]);
+    expect(await countRows(t.pool, "cdrs")).toBe(before);
+    await waitRated();
+    const r = await t.pool.query("SELECT customer_billable_s, customer_cost_micros::text AS cost FROM cdrs WHERE call_id = 'csv-2'");
+    // 61 s at 30/6 → 66 s × 0.015/min = 0.0165
+    expect(r.rows[0]).toEqual({ customer_billable_s: 66, cost: "16500" });
+  });
+
+  it("re-rates rating errors after the deck is fixed", async () => {
+    const france = cdr({ callId: "fr-1", calledNumber: "9001#33123456789", startAt: "2026-11-19T10:00:00Z", answerAt: "2026-11-19T10:00:02Z", endAt: "2026-11-19T10:01:02Z", durationS: 60 });
+    expect((await admin.request("POST", "/api/cdrs/batch", { cdrs: [france] })).json.inserted).toBe(1);
+    await waitRated();
+    const before = await t.pool.query("SELECT rating_status, rating_error FROM cdrs WHERE call_id = 'fr-1'");
+    expect(before.rows[0].rating_status).toBe("error");
+    expect(before.rows[0].rating_error).toMatch(/no customer rate for 33123456789 in CDR sell/);
+    await importAndApply(customerPlanId, "prefix,destination,rate,effective_date\n33,France,0.0200,2024-01-01\n");
+    await importAndApply(supplierPlanId, "prefix,destination,rate,effective_date\n33,France,0.0120,2024-01-01\n");
+    const rr = await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-19T00:00:00Z", to: "2026-11-22T00:00:00Z", onlyErrors: true });
+    expect(rr.status, JSON.stringify(rr.json)).toBe(202);
+    expect(rr.json.count).toBe(2); // fr-1 and call-3 (unknown service)
+    await waitRated();
+    const after = await t.pool.query("SELECT call_id, rating_status, rating_version, customer_cost_micros::text AS c, supplier_cost_micros::text AS s FROM cdrs WHERE call_id IN ('fr-1', 'call-3') ORDER BY call_id");
+    expect(after.rows).toEqual([
+      { call_id: "call-3", rating_status: "error", rating_version: 1, c: null, s: null },
+      // 60 s at 30/6 → 60 s × 0.02 = 0.02; supplier 60/60 × 0.012
+      { call_id: "fr-1", rating_status: "rated", rating_version: 1, c: "20000", s: "12000" },
+    ]);
+    const audit = await t.pool.query("SELECT after FROM audit_events WHERE action = 'cdrs.rerate' ORDER BY created_at DESC LIMIT 1");
+    expect(audit.rows[0].after).toMatchObject({ count: 2, onlyErrors: true });
+    expect((await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-22T00:00:00Z", to: "2026-11-20T00:00:00Z" })).status).toBe(400);
+  });
+
+  it("two workers in parallel rate each CDR once", async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => cdr({ switchId: "sw-par", callId: `par-${i}`, durationS: 30 + (i % 50) }));
+    // Ingest without letting the job run first: rate directly with two concurrent workers.
+    await t.jobs.stop();
+    const r = await admin.request("POST", "/api/cdrs/batch", { cdrs: many });
+    expect(r.json.inserted).toBe(3000);
+    const [a, b] = await Promise.all([
+      (async () => {
+        let n = 0;
+        for (let x; (x = await rateBatch(t.pool, { tenantId: admin.me.tenant.id, limit: 500 })).taken; ) n += x.taken;
+        return n;
+      })(),
+      (async () => {
+        let n = 0;
+        for (let x; (x = await rateBatch(t.pool, { tenantId: admin.me.tenant.id, limit: 500 })).taken; ) n += x.taken;
+        return n;
+      })(),
+    ]);
+    expect(a + b).toBe(3000);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(await countRows(t.pool, "cdrs", "switch_id = 'sw-par' AND rating_status = 'rated'")).toBe(3000);
+  });
+});
+
+describe("CDR boundaries", () => {
+  it("another tenant cannot see, fetch or reference this tenant's CDRs and services", async () => {
+    const mine = (await admin.request("GET", "/api/cdrs?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z")).json.rows[0];
+    expect((await acme.request("GET", `/api/cdrs/${mine.id}`)).status).toBe(404);
+    expect((await acme.request("GET", "/api/cdrs?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z")).json.total).toBe(0);
+    const before = await countRows(t.pool, "cdrs");
+    const cross = await acme.request("POST", "/api/cdrs/batch", { cdrs: [cdr({ switchId: "acme", serviceId, ingressInterconnectId: null, egressInterconnectId: null })] });
+    expect(cross.status).toBe(422);
+    expect(cross.json.error.fields["row 1"][0]).toMatch(/no service/);
+    expect(await countRows(t.pool, "cdrs")).toBe(before);
+  });
+
+  it("portal users and anonymous callers are refused", async () => {
+    const portal = await login(t.app, "customer@demo.didtron.local");
+    expect((await portal.request("GET", "/api/cdrs")).status).toBe(403);
+    expect((await portal.request("POST", "/api/cdrs/batch", { cdrs: [cdr()] })).status).toBe(403);
+    expect((await t.app.inject({ method: "GET", url: "/api/cdrs" })).statusCode).toBe(401);
+  });
+});
