@@ -1,30 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
 import { rateBatch } from "../src/cdrs/rate.js";
+import { cdrOf, createTraffic, importAndApply, type Traffic } from "./cdrs-fixture.js";
 
 /** CDR ingest (batch and CSV), idempotency, all-or-nothing, the rating job, rating errors and re-rating. */
 let t: TestContext;
 let admin: Session;
 let acme: Session;
-let serviceId: string;
-let ingressId: string;
-let egressId: string;
-let customerPlanId: string;
-let supplierPlanId: string;
-let supplierCarrierId: string;
-let customerCarrierId: string;
-
-async function importAndApply(planId: string, csv: string) {
-  const p = await admin.request("POST", `/api/rating-plans/${planId}/imports`, { fileName: "deck.csv", csv, mode: "partial", noticePolicy: "reject" });
-  expect(p.status, JSON.stringify(p.json)).toBe(201);
-  expect((await admin.request("POST", `/api/rating-revisions/${p.json.revision.id}/apply`)).status).toBe(202);
-  for (let i = 0; i < 600; i++) {
-    const r = await admin.request("GET", `/api/rating-revisions/${p.json.revision.id}`);
-    if (r.json.revision.status === "applied") return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error("deck not applied");
-}
+let tr: Traffic;
 
 async function waitRated(timeoutMs = 30_000) {
   const until = Date.now() + timeoutMs;
@@ -39,58 +22,17 @@ beforeAll(async () => {
   t = await createTestApp({ work: true });
   admin = await login(t.app, "admin@demo.didtron.local");
   acme = await login(t.app, "admin@acme.example");
-  const sell = await admin.request("POST", "/api/rating-plans", { name: "CDR sell", kind: "customer", currency: "USD", incrementFirstS: 30, incrementNextS: 6, noticeDays: 0 });
-  const buy = await admin.request("POST", "/api/rating-plans", { name: "CDR buy", kind: "supplier", currency: "USD", noticeDays: 0 });
-  customerPlanId = sell.json.id;
-  supplierPlanId = buy.json.id;
-  await importAndApply(sell.json.id, "prefix,destination,rate,effective_date\n44,United Kingdom,0.0150,2024-01-01\n4420,UK London,0.0100,2024-01-01\n");
-  await importAndApply(buy.json.id, "prefix,destination,rate,effective_date\n44,United Kingdom,0.0060,2024-01-01\n");
-  const cust = await admin.request("POST", "/api/carriers", { name: "CDR Customer", type: "customer", primaryCurrency: "USD" });
-  customerCarrierId = cust.json.id;
-  const ic = await admin.request("POST", `/api/carriers/${cust.json.id}/interconnects`, { name: "CDR in", direction: "ingress", currency: "USD", addresses: [{ address: "100.64.77.1", port: null }] });
-  ingressId = ic.json.id;
-  const svc = await admin.request("POST", `/api/interconnects/${ic.json.id}/services`, { name: "CDR svc", techPrefix: "9001#", ratingPlanId: sell.json.id });
-  expect(svc.status, JSON.stringify(svc.json)).toBe(201);
-  serviceId = svc.json.id;
-  const sup = await admin.request("POST", "/api/carriers", { name: "CDR Supplier", type: "supplier", primaryCurrency: "USD" });
-  supplierCarrierId = sup.json.id;
-  const eg = await admin.request("POST", `/api/carriers/${sup.json.id}/interconnects`, {
-    name: "CDR out",
-    direction: "egress",
-    currency: "USD",
-    supplierRatingPlanId: buy.json.id,
-    egressRouting: { sendTo: [{ address: "192.0.2.177", port: 5060, transport: "udp" }] },
-  });
-  expect(eg.status, JSON.stringify(eg.json)).toBe(201);
-  egressId = eg.json.id;
+  tr = await createTraffic(admin.request);
 });
 afterAll(async () => t?.close());
 
-const cdr = (over: Record<string, unknown> = {}) => ({
-  switchId: "sw1",
-  callId: "call-1",
-  attempt: 1,
-  ingressInterconnectId: ingressId,
-  egressInterconnectId: egressId,
-  callingNumber: "+12125550100",
-  calledNumber: "9001#442071234567",
-  startAt: "2026-11-20T10:00:00Z",
-  answerAt: "2026-11-20T10:00:03Z",
-  endAt: "2026-11-20T10:00:40Z",
-  durationS: 37,
-  pddMs: 2100,
-  sipStatus: 200,
-  q850Cause: 16,
-  disposition: "answered",
-  codec: "PCMA",
-  ...over,
-});
+const cdr = (over: Record<string, unknown> = {}) => cdrOf(tr, over);
 
 describe("CDR ingest and rating", () => {
   it("ingests a batch once however often it is sent, and rates it exactly (30/6 at 37 s = 42 s)", async () => {
     const batch = [
       cdr(),
-      cdr({ callId: "call-2", answerAt: null, durationS: 0, sipStatus: 486, q850Cause: 17, disposition: "busy", egressInterconnectId: egressId }),
+      cdr({ callId: "call-2", answerAt: null, durationS: 0, sipStatus: 486, q850Cause: 17, disposition: "busy", egressInterconnectId: tr.egressId }),
       cdr({ callId: "call-3", calledNumber: "7777#33123456789" }), // no service has tech prefix 7777#
     ];
     const first = await admin.request("POST", "/api/cdrs/batch", { cdrs: batch });
@@ -108,10 +50,10 @@ describe("CDR ingest and rating", () => {
     expect(list.status).toBe(200);
     const byCall = Object.fromEntries(list.json.rows.map((r: { callId: string }) => [r.callId, r]));
     expect(byCall["call-1"]).toMatchObject({
-      serviceId,
+      serviceId: tr.serviceId,
       serviceName: "CDR svc",
-      customerCarrierId,
-      supplierCarrierId,
+      customerCarrierId: tr.customerCarrierId,
+      supplierCarrierId: tr.supplierCarrierId,
       calledNumber: "442071234567",
       calledRaw: "9001#442071234567",
       callingNumber: "12125550100",
@@ -126,7 +68,7 @@ describe("CDR ingest and rating", () => {
       margin: "0.001000",
     });
     expect(byCall["call-2"]).toMatchObject({ ratingStatus: "rated", customerCost: "0.000000", supplierCost: "0.000000", disposition: "busy" });
-    expect(byCall["call-3"]).toMatchObject({ ratingStatus: "error", serviceId: null, customerCarrierId });
+    expect(byCall["call-3"]).toMatchObject({ ratingStatus: "error", serviceId: null, customerCarrierId: tr.customerCarrierId });
     expect(byCall["call-3"].ratingError).toMatch(/unknown service/);
 
     const one = await admin.request("GET", `/api/cdrs/${byCall["call-1"].id}`);
@@ -159,7 +101,7 @@ describe("CDR ingest and rating", () => {
 
   it("ingests a streamed CSV file, and rejects a file with a bad line by line number", async () => {
     const header = "switch_id,call_id,attempt,service_id,egress_interconnect_id,calling_number,called_number,start_at,answer_at,end_at,duration_s,sip_status,disposition";
-    const line = (id: string, dur: string) => `sw1,${id},1,${serviceId},${egressId},+12125550100,9001#441612345678,2026-11-21T08:00:00Z,2026-11-21T08:00:01Z,2026-11-21T08:02:01Z,${dur},200,answered`;
+    const line = (id: string, dur: string) => `sw1,${id},1,${tr.serviceId},${tr.egressId},+12125550100,9001#441612345678,2026-11-21T08:00:00Z,2026-11-21T08:00:01Z,2026-11-21T08:02:01Z,${dur},200,answered`;
     const good = `${header}\n${line("csv-1", "120")}\n${line("csv-2", "61")}\n`;
     const send = (csv: string) => t.app.inject({ method: "POST", url: "/api/cdrs/upload?fileName=day.csv", headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": "text/csv" }, payload: csv });
     const ok = await send(good);
@@ -184,8 +126,8 @@ describe("CDR ingest and rating", () => {
     const before = await t.pool.query("SELECT rating_status, rating_error FROM cdrs WHERE call_id = 'fr-1'");
     expect(before.rows[0].rating_status).toBe("error");
     expect(before.rows[0].rating_error).toMatch(/no customer rate for 33123456789 in CDR sell/);
-    await importAndApply(customerPlanId, "prefix,destination,rate,effective_date\n33,France,0.0200,2024-01-01\n");
-    await importAndApply(supplierPlanId, "prefix,destination,rate,effective_date\n33,France,0.0120,2024-01-01\n");
+    await importAndApply(admin.request, tr.customerPlanId, "prefix,destination,rate,effective_date\n33,France,0.0200,2024-01-01\n");
+    await importAndApply(admin.request, tr.supplierPlanId, "prefix,destination,rate,effective_date\n33,France,0.0120,2024-01-01\n");
     const rr = await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-19T00:00:00Z", to: "2026-11-22T00:00:00Z", onlyErrors: true });
     expect(rr.status, JSON.stringify(rr.json)).toBe(202);
     expect(rr.json.count).toBe(2); // fr-1 and call-3 (unknown service)
@@ -198,7 +140,9 @@ describe("CDR ingest and rating", () => {
     ]);
     const audit = await t.pool.query("SELECT after FROM audit_events WHERE action = 'cdrs.rerate' ORDER BY created_at DESC LIMIT 1");
     expect(audit.rows[0].after).toMatchObject({ count: 2, onlyErrors: true });
-    expect((await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-22T00:00:00Z", to: "2026-11-20T00:00:00Z" })).status).toBe(400);
+    for (const bad of [{ from: "2026-11-22T00:00:00Z", to: "2026-11-20T00:00:00Z" }, { from: "yesterday", to: "2026-11-20T00:00:00Z" }, { from: "2026-11-22T00:00:00Z" }]) {
+      expect((await admin.request("POST", "/api/cdrs/rerate", bad)).status, JSON.stringify(bad)).toBe(400);
+    }
   });
 
   it("two workers in parallel rate each CDR once", async () => {
@@ -232,7 +176,7 @@ describe("CDR boundaries", () => {
     expect((await acme.request("GET", `/api/cdrs/${mine.id}`)).status).toBe(404);
     expect((await acme.request("GET", "/api/cdrs?from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z")).json.total).toBe(0);
     const before = await countRows(t.pool, "cdrs");
-    const cross = await acme.request("POST", "/api/cdrs/batch", { cdrs: [cdr({ switchId: "acme", serviceId, ingressInterconnectId: null, egressInterconnectId: null })] });
+    const cross = await acme.request("POST", "/api/cdrs/batch", { cdrs: [cdr({ switchId: "acme", serviceId: tr.serviceId, ingressInterconnectId: null, egressInterconnectId: null })] });
     expect(cross.status).toBe(422);
     expect(cross.json.error.fields["row 1"][0]).toMatch(/no service/);
     expect(await countRows(t.pool, "cdrs")).toBe(before);

@@ -112,7 +112,14 @@ export const cdrListQuery = z.object({
 });
 export type CdrListQuery = z.infer<typeof cdrListQuery>;
 
-export const rerateInput = z
-  .object({ from: timestamp, to: timestamp, carrierId: z.uuid().optional(), onlyErrors: z.boolean().default(false) })
-  .refine((r) => r.to > r.from, { path: ["to"], message: "must be after from" })
-  .refine((r) => r.to.getTime() - r.from.getTime() <= 400 * 86_400_000, { path: ["to"], message: "at most 400 days" });
+/**
+ * A [from, to) period: `to` after `from`, at most 400 days. zod still runs refinements
+ * after a field failed its own check, so a bad instant (still a string) is skipped here.
+ */
+export function refinePeriod(r: { from: unknown; to: unknown }, ctx: z.RefinementCtx): void {
+  if (!(r.from instanceof Date) || !(r.to instanceof Date)) return;
+  if (r.to <= r.from) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+  else if (r.to.getTime() - r.from.getTime() > 400 * 86_400_000) ctx.addIssue({ code: "custom", path: ["to"], message: "at most 400 days" });
+}
+
+export const rerateInput = z.object({ from: timestamp, to: timestamp, carrierId: z.uuid().optional(), onlyErrors: z.boolean().default(false) }).superRefine(refinePeriod);

@@ -11,7 +11,7 @@ import type { CdrListQuery, cdrDto } from "./model.js";
 export const COUNT_CAP = 100_000;
 const DAY_MS = 86_400_000;
 
-const SELECT = `
+export const SELECT = `
   SELECT c.id, c.switch_id AS "switchId", c.call_id AS "callId", c.attempt, c.ingress_interconnect_id AS "ingressInterconnectId",
          c.service_id AS "serviceId", c.customer_carrier_id AS "customerCarrierId", c.egress_interconnect_id AS "egressInterconnectId",
          c.supplier_carrier_id AS "supplierCarrierId", c.calling_raw AS "callingRaw", c.called_raw AS "calledRaw",
@@ -30,11 +30,11 @@ const SELECT = `
   LEFT JOIN carriers sc ON sc.tenant_id = c.tenant_id AND sc.id = c.supplier_carrier_id
   LEFT JOIN services s ON s.tenant_id = c.tenant_id AND s.id = c.service_id`;
 
-type CdrDto = z.output<typeof cdrDto>;
+export type CdrDto = z.output<typeof cdrDto>;
 type MoneyField = "customerRate" | "customerCost" | "supplierRate" | "supplierCost" | "fxRate" | "margin";
-type Raw = Omit<CdrDto, MoneyField> & Record<MoneyField, string | null>;
+export type Raw = Omit<CdrDto, MoneyField> & Record<MoneyField, string | null>;
 const big = (v: string | null) => (v === null ? null : BigInt(v));
-function toDto(r: Raw): CdrDto {
+export function toDto(r: Raw): CdrDto {
   return {
     ...r,
     customerRate: big(r.customerRate),
@@ -46,7 +46,7 @@ function toDto(r: Raw): CdrDto {
   };
 }
 
-function where(params: { tenantId: string; query: Omit<CdrListQuery, "page" | "pageSize" | "sort"> }) {
+export function where(params: { tenantId: string; query: Omit<CdrListQuery, "page" | "pageSize" | "sort"> }) {
   const q = params.query;
   const to = q.to ?? new Date();
   const from = q.from ?? new Date(to.getTime() - DAY_MS);

@@ -10,6 +10,7 @@ import { ingestBatch, ingestChunks } from "./ingest.js";
 import { csvChunks } from "./csv.js";
 import { getCdr, listCdrs, ratingErrorSummary } from "./queries.js";
 import { requestRerate } from "./rate.js";
+import { cdrExportInput, cdrJobDto, exportFile, getCdrJob, requestExport } from "./export.js";
 
 const read = { onRequest: [requireStaff("cdrs:read")] };
 const change = { onRequest: [requireStaff("cdrs:write")] };
@@ -64,6 +65,38 @@ export const cdrRoutes: FastifyPluginAsyncZod = async (app) => {
     "/cdrs/rating-errors/summary",
     { ...read, schema: { ...tags, response: { 200: z.array(z.object({ reason: z.string(), count: z.number().int(), firstStartAt: timestamp, lastStartAt: timestamp })) } } },
     async (req) => ratingErrorSummary(db, { tenantId: tenantOf(req) }),
+  );
+  app.post(
+    "/cdrs/exports",
+    {
+      ...read,
+      schema: {
+        ...tags,
+        description: "Export the CDRs matching a filter as CSV. Runs as a job: poll GET /cdrs/jobs/{jobId} for progress, then GET /cdrs/exports/{jobId}/download.",
+        body: cdrExportInput,
+        response: { 202: z.object({ jobId: z.uuid() }) },
+      },
+    },
+    async (req, reply) => {
+      reply.status(202);
+      return write(req, (tx, actor) => requestExport(tx, actor, jobs, req.body));
+    },
+  );
+  app.get(
+    "/cdrs/jobs/:id",
+    { ...read, schema: { ...tags, description: "State and progress of a CDR export or rating job of the caller's tenant.", params: uuidParam, response: { 200: cdrJobDto } } },
+    async (req) => {
+      const { file: _file, ...job } = await getCdrJob(db, { tenantId: tenantOf(req), id: req.params.id });
+      return job;
+    },
+  );
+  app.get(
+    "/cdrs/exports/:id/download",
+    { ...read, schema: { ...tags, description: "The CSV file of a completed export (409 while it runs, 410 once deleted).", params: uuidParam } },
+    async (req, reply) => {
+      const f = await exportFile(db, { tenantId: tenantOf(req), id: req.params.id });
+      return reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${f.fileName}"`).header("content-length", f.bytes).send(f.stream);
+    },
   );
   app.get("/cdrs/:id", { ...read, schema: { ...tags, params: uuidParam, response: { 200: cdrDto } } }, async (req) => getCdr(db, { tenantId: tenantOf(req), id: req.params.id }));
   app.post(

@@ -5,12 +5,16 @@ import { SWITCH_SYNC_QUEUE, processSwitchSync } from "../switch/sync.js";
 import { APPLY_REVISION_QUEUE, applyRevision } from "../rating/import.js";
 import { RATE_CDRS_QUEUE, rateCdrsJob } from "../cdrs/rate.js";
 import { PARTITIONS_QUEUE, createPartitionsAhead } from "../cdrs/partitions.js";
+import { EXPORT_CDRS_QUEUE, exportCdrsJob } from "../cdrs/export.js";
+import { loadConfig } from "../platform/config.js";
 
-/** Every queue the platform runs, with its handler and schedule. */
-export function defineQueues(jobs: JobQueue, pool: pg.Pool): void {
+/** Every queue the platform runs, with its handler and schedule. Files (CDR exports) go under `dataDir`. */
+export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: string } = {}): void {
+  const dataDir = opts.dataDir ?? loadConfig().DATA_DIR;
   jobs.define({ name: PURGE_QUEUE, cron: "17 * * * *", handler: (data, ctx) => purgeExpired(pool, data, ctx) });
   jobs.define({ name: SWITCH_SYNC_QUEUE, retryLimit: 5, handler: (data, ctx) => processSwitchSync(pool, data, ctx) });
   jobs.define({ name: APPLY_REVISION_QUEUE, retryLimit: 0, handler: (data, ctx) => applyRevision(pool, data, ctx) });
   jobs.define({ name: RATE_CDRS_QUEUE, retryLimit: 5, handler: (data, ctx) => rateCdrsJob(pool, data, ctx) });
+  jobs.define({ name: EXPORT_CDRS_QUEUE, retryLimit: 2, handler: (data, ctx) => exportCdrsJob(pool, dataDir, data, ctx) });
   jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }
