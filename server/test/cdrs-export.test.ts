@@ -63,7 +63,8 @@ afterAll(async () => {
   );
   for (const f of files.rows) {
     fs.rmSync(f.file, { force: true });
-    if (!fs.readdirSync(path.dirname(f.file)).length) fs.rmdirSync(path.dirname(f.file));
+    const dir = path.dirname(f.file);
+    if (fs.existsSync(dir) && !fs.readdirSync(dir).length) fs.rmdirSync(dir);
   }
   await t?.close();
 });
