@@ -22,6 +22,7 @@ import {
   Settings,
   Split,
   Trash2,
+  TriangleAlert,
   Users,
   Wallet,
   Waypoints,
@@ -125,7 +126,8 @@ export const NAV: NavModule[] = [
     icon: Receipt,
     description: "CDRs, invoices and payments.",
     pages: [
-      { id: "cdrs", label: "Call Records", path: "/billing/cdrs", icon: ScrollText, description: "Rated CDRs with cost, revenue and margin per call." },
+      { id: "cdrs", label: "CDRs", path: "/billing/cdrs", icon: ScrollText, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/CdrsPage")) },
+      { id: "rating-errors", label: "Rating Errors", path: "/billing/rating-errors", icon: TriangleAlert, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/RatingErrorsPage")) },
       { id: "invoices", label: "Invoices", path: "/billing/invoices", icon: Receipt, description: "Invoice runs, disputes and statements." },
       { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, description: "Payments received and made, with balance history." },
     ],

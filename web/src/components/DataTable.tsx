@@ -40,6 +40,8 @@ export interface DataTableProps<T> {
   columns: ColumnDef<T>[];
   rows: T[] | undefined;
   total: number;
+  /** The server counted only up to `total` (the footer says "100,000+"). */
+  totalCapped?: boolean;
   getRowId: (row: T) => string;
 
   page: number;
@@ -109,6 +111,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     columns,
     rows,
     total,
+    totalCapped,
     getRowId,
     page,
     pageSize,
@@ -406,6 +409,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
         page={page}
         pageSize={pageSize}
         total={!rows ? 0 : total}
+        totalCapped={!!rows && totalCapped}
         loading={isLoading && !rows}
         onPageChange={onPageChange}
         onPageSizeChange={onPageSizeChange}

@@ -8,6 +8,8 @@ export interface DataTableFooterProps {
   page: number;
   pageSize: number;
   total: number;
+  /** The server stopped counting at `total`: shown as "100,000+". */
+  totalCapped?: boolean;
   onPageChange: (page: number) => void;
   onPageSizeChange: (size: number) => void;
   selectedCount?: number;
@@ -33,7 +35,7 @@ function PagerButton({ label, onClick, disabled, children }: { label: string; on
 }
 
 /** "Showing 1–25 of 1,234", rows per page, first/prev/next/last, "Page X of Y", "N selected". */
-export function DataTableFooter({ page, pageSize, total, onPageChange, onPageSizeChange, selectedCount = 0, onClearSelection, pageSizeOptions = PAGE_SIZES, loading, className }: DataTableFooterProps) {
+export function DataTableFooter({ page, pageSize, total, totalCapped, onPageChange, onPageSizeChange, selectedCount = 0, onClearSelection, pageSizeOptions = PAGE_SIZES, loading, className }: DataTableFooterProps) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pageCount);
   const from = total === 0 ? 0 : (current - 1) * pageSize + 1;
@@ -49,7 +51,10 @@ export function DataTableFooter({ page, pageSize, total, onPageChange, onPageSiz
           ) : (
             <>
               Showing <span className="font-medium text-fg">{formatNumber(from)}</span>–<span className="font-medium text-fg">{formatNumber(to)}</span> of{" "}
-              <span className="font-medium text-fg">{formatNumber(total)}</span>
+              <span className="font-medium text-fg">
+                {formatNumber(total)}
+                {totalCapped && "+"}
+              </span>
             </>
           )}
         </span>
@@ -81,7 +86,11 @@ export function DataTableFooter({ page, pageSize, total, onPageChange, onPageSiz
           </select>
         </label>
         <span className="tabular whitespace-nowrap">
-          Page <span className="font-medium text-fg">{formatNumber(current)}</span> of <span className="font-medium text-fg">{formatNumber(pageCount)}</span>
+          Page <span className="font-medium text-fg">{formatNumber(current)}</span> of{" "}
+          <span className="font-medium text-fg">
+            {formatNumber(pageCount)}
+            {totalCapped && "+"}
+          </span>
         </span>
         <div className="flex items-center gap-1">
           <PagerButton label="First page" onClick={() => onPageChange(1)} disabled={current <= 1}>

@@ -54,10 +54,14 @@ export function buildQuery(params?: QueryParams): string {
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-export async function apiFetch<T>(path: string, opts: { method?: Method; body?: unknown; query?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  opts: { method?: Method; body?: unknown; query?: QueryParams; signal?: AbortSignal; /** A file sent as is (e.g. text/csv), instead of a JSON body. */ raw?: { body: Blob; contentType: string } } = {},
+): Promise<T> {
   const method = opts.method ?? "GET";
   const headers: Record<string, string> = { accept: "application/json" };
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  if (opts.raw) headers["content-type"] = opts.raw.contentType;
+  else if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
 
   let res: Response;
@@ -65,7 +69,7 @@ export async function apiFetch<T>(path: string, opts: { method?: Method; body?: 
     res = await fetch(`/api${path}${buildQuery(opts.query)}`, {
       method,
       headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      body: opts.raw ? opts.raw.body : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       credentials: "same-origin",
       signal: opts.signal,
     });
@@ -104,6 +108,8 @@ export const api = {
   patch: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PATCH", body }),
   put: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PUT", body }),
   del: <T>(path: string) => apiFetch<T>(path, { method: "DELETE" }),
+  /** POSTs a file as its own content type (streamed by the server, no JSON wrapping). */
+  upload: <T>(path: string, file: Blob, contentType: string, query?: QueryParams) => apiFetch<T>(path, { method: "POST", raw: { body: file, contentType }, query }),
 };
 
 /** Field errors of an API error, for showing next to form fields. */

@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   "carriers:write",
   "rating:read",
   "rating:write",
+  "cdrs:read",
+  "cdrs:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
