@@ -80,7 +80,7 @@ async function shot(name: string) {
 const table = () => page.getByRole("table", { name: "CDRs" });
 const bodyRows = () => table().locator("tbody tr");
 const footer = () => page.getByText(/^Showing \d/);
-const search = () => page.getByPlaceholder("Number prefix (calling or called)…");
+const search = () => page.getByPlaceholder("Number prefix…");
 
 describe("CDRs", () => {
   it("creates traffic and CDRs through the API", async () => {

@@ -129,6 +129,19 @@ export function CdrDetail({ cdr, onClose }: { cdr: Cdr | null; onClose: () => vo
           )}
 
           <section className="flex flex-col gap-2">
+            <SectionHeading>Rating</SectionHeading>
+            <Breakdown c={c} />
+            <KeyValue
+              items={[
+                { label: "FX rate", value: c.fxRate ? mono(`${c.fxRate} ${c.customerCurrency ?? ""} per ${c.supplierCurrency ?? ""}`) : dash },
+                { label: "Margin", value: <MarginText value={c.margin} currency={c.customerCurrency} /> },
+                { label: "Rating version", value: mono(c.ratingVersion) },
+                { label: "Rated", value: time(c.ratedAt) },
+                { label: "Error", value: c.ratingError ? <span className="whitespace-normal text-red-600 dark:text-red-400">{c.ratingError}</span> : dash },
+              ]}
+            />
+          </section>
+          <section className="flex flex-col gap-2">
             <SectionHeading>Call</SectionHeading>
             <KeyValue
               items={[
@@ -161,19 +174,6 @@ export function CdrDetail({ cdr, onClose }: { cdr: Cdr | null; onClose: () => vo
             />
           </section>
 
-          <section className="flex flex-col gap-2">
-            <SectionHeading>Rating</SectionHeading>
-            <Breakdown c={c} />
-            <KeyValue
-              items={[
-                { label: "FX rate", value: c.fxRate ? mono(`${c.fxRate} ${c.customerCurrency ?? ""} per ${c.supplierCurrency ?? ""}`) : dash },
-                { label: "Margin", value: <MarginText value={c.margin} currency={c.customerCurrency} /> },
-                { label: "Rating version", value: mono(c.ratingVersion) },
-                { label: "Rated", value: time(c.ratedAt) },
-                { label: "Error", value: c.ratingError ? <span className="whitespace-normal text-red-600 dark:text-red-400">{c.ratingError}</span> : dash },
-              ]}
-            />
-          </section>
         </div>
       )}
     </Dialog>

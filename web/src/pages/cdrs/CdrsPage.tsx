@@ -72,7 +72,7 @@ export default function CdrsPage() {
         onPageSizeChange={t.setPageSize}
         sort={t.sort}
         onSortChange={t.setSort}
-        search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix (calling or called)…" }}
+        search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix…" }}
         filters={
           <>
             <TimeRangeFilter filters={t.filters} defaultRange="24h" nowMs={now} onChange={(p) => t.setFilters(p)} />
@@ -106,7 +106,7 @@ export default function CdrsPage() {
         stale={list.isPlaceholderData}
         error={list.error}
         onRowClick={setOpen}
-        initialHidden={["destination", "pdd", "callId"]}
+        initialHidden={["currency", "destination", "pdd", "callId"]}
         emptyState={
           <EmptyState
             icon={<ScrollText />}

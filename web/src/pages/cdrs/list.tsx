@@ -1,6 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
-import { AlertTriangle } from "lucide-react";
 import { Badge } from "../../components";
 import { api } from "../../lib/api";
 import { formatDateTime, formatFull, formatNumber } from "../../lib/format";
@@ -46,10 +45,11 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
       header: "Start",
       enableSorting: true,
       enableHiding: false,
-      meta: { className: "text-fg-muted", skeleton: "w-32" },
+      meta: { className: "text-fg-muted", skeleton: "w-28" },
       cell: ({ row }) => (
-        <time dateTime={row.original.startAt} title={formatFull(row.original.startAt)} className="tabular">
-          {formatDateTime(row.original.startAt, { seconds: true })}
+        // Month-day and time keep the column narrow; the full timestamp is in the title.
+        <time dateTime={row.original.startAt} title={formatFull(row.original.startAt)} className="font-mono text-xs">
+          {formatDateTime(row.original.startAt, { seconds: true }).slice(5)}
         </time>
       ),
     },
@@ -70,14 +70,14 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
     {
       id: "customer",
       header: "Customer / service",
-      meta: { className: "max-w-60", skeleton: "w-40" },
+      meta: { className: "max-w-52", skeleton: "w-40" },
       cell: ({ row }) => {
         const c = row.original;
         const text = [c.customerCarrierName, c.serviceName].filter(Boolean).join(" / ");
         return text ? (
           <span className="block truncate" title={text}>
             {c.customerCarrierName ?? "—"}
-            {c.serviceName && <span className="text-fg-muted"> / {c.serviceName}</span>}
+            {c.serviceName && <span className="text-xs text-fg-muted"> / {c.serviceName}</span>}
           </span>
         ) : (
           <span className="text-fg-subtle">—</span>
@@ -92,14 +92,14 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
     },
     {
       id: "sip",
-      header: "SIP / Q.850",
+      header: "SIP/Q.850",
       meta: { label: "SIP status / Q.850 cause" },
       cell: ({ row }) => {
         const c = row.original;
         return (
           <span className="font-mono text-xs" title={`SIP ${c.sipStatus} ${sipReason(c.sipStatus)}${c.q850Cause === null ? "" : ` · Q.850 ${c.q850Cause} ${q850Name(c.q850Cause)}`}`}>
             {c.sipStatus}
-            <span className="text-fg-subtle"> / </span>
+            <span className="text-fg-subtle">/</span>
             {c.q850Cause ?? "—"}
           </span>
         );
@@ -109,7 +109,7 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
       id: "disposition",
       header: "Disposition",
       cell: ({ row }) => (
-        <Badge tone={DISPOSITION_TONE[row.original.disposition]} dot>
+        <Badge tone={DISPOSITION_TONE[row.original.disposition]}>
           {DISPOSITION_LABEL[row.original.disposition]}
         </Badge>
       ),
@@ -117,8 +117,9 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
   ];
   if (opts.money) {
     cols.push(
-      { id: "customerCost", header: "Cust. cost", meta: { align: "right", label: "Customer cost" }, cell: ({ row }) => amount(row.original.customerCost, row.original.customerCurrency) },
-      { id: "supplierCost", header: "Supp. cost", meta: { align: "right", label: "Supplier cost" }, cell: ({ row }) => amount(row.original.supplierCost, row.original.supplierCurrency) },
+      // "Sell" and "Buy" are the wholesale words for the customer's and the supplier's cost (and keep the columns narrow).
+      { id: "customerCost", header: () => <span title="Customer cost">Sell</span>, meta: { align: "right", label: "Sell (customer cost)" }, cell: ({ row }) => amount(row.original.customerCost, row.original.customerCurrency) },
+      { id: "supplierCost", header: () => <span title="Supplier cost">Buy</span>, meta: { align: "right", label: "Buy (supplier cost)" }, cell: ({ row }) => amount(row.original.supplierCost, row.original.supplierCurrency) },
       { id: "margin", header: "Margin", meta: { align: "right" }, cell: ({ row }) => <MarginText value={row.original.margin === null ? null : trimAmount(row.original.margin)} /> },
       { id: "currency", header: "Cur.", meta: { label: "Currency" }, cell: ({ row }) => <span className="font-mono text-xs text-fg-muted">{row.original.customerCurrency ?? "—"}</span> },
     );
@@ -130,7 +131,6 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
       meta: { label: "Rating status" },
       cell: ({ row }) => (
         <Badge tone={RATING_TONE[row.original.ratingStatus]} title={row.original.ratingError ?? undefined}>
-          {row.original.ratingStatus === "error" && <AlertTriangle className="size-3" aria-hidden />}
           {RATING_LABEL[row.original.ratingStatus]}
         </Badge>
       ),
