@@ -1,14 +1,14 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { FileDown, ScrollText, Upload } from "lucide-react";
-import { ActionDock, Badge, Button, DataTable, EmptyState, Page, PageHeader, Select } from "../../components";
+import { ActionDock, Badge, Button, EmptyState, Page, PageHeader, Select } from "../../components";
 import { useCan } from "../../lib/auth";
 import { formatDateTime, getDisplayTimeZone } from "../../lib/format";
 import { useTableState } from "../../lib/useTableState";
 import { CdrDetail } from "./CdrDetail";
 import { ExportDialog } from "./ExportDialog";
-import { CarrierFilter, TimeRangeFilter, useCarrierOptions } from "./filters";
-import { CDR_FILTERS, cdrColumns, countLabel, useCdrQuery } from "./list";
+import { useCarrierOptions } from "./filters";
+import { CDR_FILTERS, CdrTable, cdrColumns, countLabel, useCdrQuery } from "./list";
 import { UploadDialog } from "./UploadDialog";
 import { DISPOSITIONS, DISPOSITION_LABEL, RATING_LABEL, RATING_STATUSES, type Cdr } from "./types";
 
@@ -23,7 +23,6 @@ export default function CdrsPage() {
   const [uploading, setUploading] = useState(false);
   const columns = useMemo(() => cdrColumns({ money: true }), []);
   const count = countLabel(list.data);
-  const badNumber = t.q !== "" && !filter.number;
 
   return (
     <Page
@@ -58,25 +57,16 @@ export default function CdrsPage() {
         </ActionDock>
       }
     >
-      <DataTable
-        aria-label="CDRs"
-        tableId="cdrs"
+      <CdrTable
+        t={t}
+        list={list}
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
-        totalCapped={list.data?.totalCapped}
-        getRowId={(c) => c.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
-        search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix…" }}
+        label="CDRs"
+        defaultRange="24h"
+        nowMs={now}
+        onRowClick={setOpen}
         filters={
           <>
-            <TimeRangeFilter filters={t.filters} defaultRange="24h" nowMs={now} onChange={(p) => t.setFilters(p)} />
-            <CarrierFilter value={t.filters.carrierId} onChange={(v) => t.setFilter("carrierId", v)} />
             <Select
               size="sm"
               aria-label="Disposition"
@@ -95,17 +85,8 @@ export default function CdrsPage() {
               options={RATING_STATUSES.map((s) => ({ value: s, label: RATING_LABEL[s] }))}
               wrapperClassName="w-32"
             />
-            {badNumber && <span className="text-xs text-red-600 dark:text-red-400">Digits only (an optional leading +)</span>}
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
-        onRowClick={setOpen}
         initialHidden={["currency", "destination", "pdd", "callId"]}
         emptyState={
           <EmptyState

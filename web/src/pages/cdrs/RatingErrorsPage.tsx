@@ -2,14 +2,13 @@ import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { CheckCircle2, RefreshCcw } from "lucide-react";
-import { ActionDock, Badge, Button, Card, CardHeader, DataTable, EmptyState, ErrorState, Page, PageHeader, Skeleton, TimeCell } from "../../components";
+import { ActionDock, Badge, Button, Card, CardHeader, EmptyState, ErrorState, Page, PageHeader, Skeleton, TimeCell } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatNumber } from "../../lib/format";
 import { useTableState } from "../../lib/useTableState";
 import { CdrDetail } from "./CdrDetail";
-import { CarrierFilter, TimeRangeFilter } from "./filters";
-import { CDR_FILTERS, cdrColumns, countLabel, useCdrQuery } from "./list";
+import { CDR_FILTERS, CdrTable, cdrColumns, countLabel, useCdrQuery } from "./list";
 import { RerateDialog } from "./RerateDialog";
 import { cdrKeys, type Cdr, type RatingErrorGroup } from "./types";
 
@@ -121,34 +120,14 @@ export default function RatingErrorsPage() {
       }
     >
       <ErrorSummary />
-      <DataTable
-        aria-label="CDRs with rating errors"
-        tableId="rating-errors"
+      <CdrTable
+        t={t}
+        list={list}
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
-        totalCapped={list.data?.totalCapped}
-        getRowId={(c) => c.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
-        search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix…", autoFocus: false }}
-        filters={
-          <>
-            <TimeRangeFilter filters={t.filters} defaultRange="7d" nowMs={now} onChange={(p) => t.setFilters(p)} />
-            <CarrierFilter value={t.filters.carrierId} onChange={(v) => t.setFilter("carrierId", v)} />
-          </>
-        }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
+        label="CDRs with rating errors"
+        defaultRange="7d"
+        nowMs={now}
+        searchAutoFocus={false}
         onRowClick={setOpen}
         initialHidden={["destination", "pdd", "callId", "sip", "duration"]}
         emptyState={<EmptyState icon={<CheckCircle2 />} title="No rating errors in this time range" description="Every CDR of the period was rated. A longer range may show older errors." />}

@@ -1,12 +1,15 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { keepPreviousData, useQuery, type UseQueryResult } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
-import { Badge } from "../../components";
+import { Badge, DataTable } from "../../components";
 import { api } from "../../lib/api";
 import { formatDateTime, formatFull, formatNumber } from "../../lib/format";
 import { useNow } from "../../lib/hooks";
 import { q850Name } from "../carriers/config/q850";
 import { MarginText } from "./CdrDetail";
 import type { ExportFilter } from "./ExportDialog";
+import { CarrierFilter, TimeRangeFilter } from "./filters";
+import type { TableState } from "../../lib/useTableState";
 import {
   DISPOSITION_LABEL,
   DISPOSITION_TONE,
@@ -143,7 +146,9 @@ export function cdrColumns(opts: { money: boolean }): ColumnDef<Cdr>[] {
 }
 
 /** The query a CDR list sends: the resolved time window plus the filters. */
-export function useCdrQuery(t: { query: Record<string, string | number | undefined>; filters: Record<(typeof CDR_FILTERS)[number], string>; q: string }, opts: { defaultRange: RangeKey; ratingStatus?: RatingStatus }) {
+type CdrTableState = TableState<(typeof CDR_FILTERS)[number]>;
+
+export function useCdrQuery(t: CdrTableState, opts: { defaultRange: RangeKey; ratingStatus?: RatingStatus }) {
   const now = useNow(60_000);
   const period = resolveRange(t.filters, opts.defaultRange, now);
   const filter: ExportFilter = {
@@ -165,3 +170,56 @@ export function useCdrQuery(t: { query: Record<string, string | number | undefin
 
 export const countLabel = (p: CdrPage | undefined) => (p ? `${formatNumber(p.total)}${p.totalCapped ? "+" : ""}` : null);
 
+
+/** The server-paginated CDR table with the time range, carrier and number filters; `filters` adds more. */
+export function CdrTable(props: {
+  t: CdrTableState;
+  list: UseQueryResult<CdrPage>;
+  columns: ColumnDef<Cdr>[];
+  label: string;
+  defaultRange: RangeKey;
+  nowMs: number;
+  onRowClick: (c: Cdr) => void;
+  initialHidden: string[];
+  emptyState: ReactNode;
+  filters?: ReactNode;
+  searchAutoFocus?: boolean;
+}) {
+  const { t, list } = props;
+  return (
+    <DataTable
+      aria-label={props.label}
+      tableId={props.label.toLowerCase().replace(/\W+/g, "-")}
+      columns={props.columns}
+      rows={list.data?.rows}
+      total={list.data?.total ?? 0}
+      totalCapped={list.data?.totalCapped}
+      getRowId={(c) => c.id}
+      page={t.page}
+      pageSize={t.pageSize}
+      onPageChange={t.setPage}
+      onPageSizeChange={t.setPageSize}
+      sort={t.sort}
+      onSortChange={t.setSort}
+      search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix…", autoFocus: props.searchAutoFocus }}
+      filters={
+        <>
+          <TimeRangeFilter filters={t.filters} defaultRange={props.defaultRange} nowMs={props.nowMs} onChange={(p) => t.setFilters(p)} />
+          <CarrierFilter value={t.filters.carrierId} onChange={(v) => t.setFilter("carrierId", v)} />
+          {props.filters}
+          {t.q !== "" && !numberQuery(t.q) && <span className="text-xs text-red-600 dark:text-red-400">Digits only (an optional leading +)</span>}
+        </>
+      }
+      hasFilters={t.hasFilters}
+      onClearFilters={t.clearFilters}
+      onRefresh={() => list.refetch()}
+      isFetching={list.isFetching}
+      isLoading={list.isLoading}
+      stale={list.isPlaceholderData}
+      error={list.error}
+      onRowClick={props.onRowClick}
+      initialHidden={props.initialHidden}
+      emptyState={props.emptyState}
+    />
+  );
+}
