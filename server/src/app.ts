@@ -21,6 +21,7 @@ import { notificationRoutes } from "./notifications/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
+import { ledgerRoutes } from "./ledger/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 
 export interface AppOptions {
@@ -84,6 +85,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(searchRoutes);
       await api.register(carrierRoutes);
       await api.register(ratingRoutes);
+      await api.register(ledgerRoutes);
       await api.register(portalRoutes);
     },
     { prefix: "/api" },

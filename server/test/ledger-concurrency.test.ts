@@ -28,14 +28,14 @@ const post = (transfers: TransferRequest[]) => inTransaction(pool, (tx) => postT
 const carrier = async (name: string) => (await admin.request("POST", "/api/carriers", { name, type: "bilateral", primaryCurrency: "USD" })).json.id as string;
 const settled = <T>(ps: Promise<T>[]) => Promise.allSettled(ps);
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === "rejected" ? (r.reason instanceof LedgerRuleError ? r.reason.code : String(r.reason)) : "ok");
-const balances = async () =>
+const balances = async (): Promise<Record<string, [bigint, bigint]>> =>
   Object.fromEntries(
     (
       await t.pool.query<{ name: string; dp: string; cp: string }>(
         "SELECT kind || '|' || coalesce(carrier_id::text, '') AS name, debits_posted_micros::text AS dp, credits_posted_micros::text AS cp FROM ledger_accounts WHERE tenant_id = $1 AND currency = 'USD'",
         [tenantId],
       )
-    ).rows.map((r) => [r.name, [BigInt(r.dp), BigInt(r.cp)]]),
+    ).rows.map((r) => [r.name, [BigInt(r.dp), BigInt(r.cp)] as [bigint, bigint]]),
   );
 
 describe("concurrent postings", () => {

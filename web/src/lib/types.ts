@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   "carriers:write",
   "rating:read",
   "rating:write",
+  "ledger:read",
+  "ledger:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
