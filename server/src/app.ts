@@ -22,6 +22,7 @@ import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
 import { ledgerRoutes } from "./ledger/routes.js";
+import { registerCreditControl } from "./credit/plugin.js";
 import { portalRoutes } from "./portal/routes.js";
 
 export interface AppOptions {
@@ -40,6 +41,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate("services", services);
+  await registerCreditControl(app, services.pool);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (req, reply) => {

@@ -42,6 +42,8 @@ export interface PostResult {
   /** Transfers written now, and requests that were replays of earlier postings (nothing written). */
   inserted: number;
   replayed: number;
+  /** The accounts this posting changed, with their new totals and versions. */
+  accounts: AccountRow[];
 }
 
 const TRANSFER_COLUMNS = `id, idempotency_key, debit_account_id, credit_account_id, amount_micros::text AS amount, currency, code, flags,
@@ -99,7 +101,7 @@ async function transfersWhere(client: pg.PoolClient, tenantId: string, column: "
  */
 export async function postTransfers(tx: TxDb, params: { tenantId: string; transfers: readonly TransferRequest[] }): Promise<PostResult> {
   const { tenantId, transfers: requests } = params;
-  if (!requests.length) return { results: [], inserted: 0, replayed: 0 };
+  if (!requests.length) return { results: [], inserted: 0, replayed: 0, accounts: [] };
   const client = tx.$client;
 
   const stored = new Map((await transfersWhere(client, tenantId, "idempotency_key", requests.flatMap(keysOf))).map((t) => [t.key, t]));
@@ -177,7 +179,7 @@ export async function postTransfers(tx: TxDb, params: { tenantId: string; transf
     if (mine) return { index, replayed: false, transfers: mine };
     return { index, replayed: true, transfers: keysOf(r).flatMap((k) => stored.get(k) ?? []) };
   });
-  return { results, inserted: written.inserted.size, replayed: results.filter((r) => r.replayed).length };
+  return { results, inserted: written.inserted.size, replayed: results.filter((r) => r.replayed).length, accounts: [...written.accounts.values()] };
 }
 
 /**
