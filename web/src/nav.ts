@@ -5,6 +5,7 @@ import {
   Layers,
   PhoneOff,
   BookOpen,
+  BookOpenCheck,
   Building2,
   Calculator,
   Cable,
@@ -127,7 +128,8 @@ export const NAV: NavModule[] = [
     pages: [
       { id: "cdrs", label: "Call Records", path: "/billing/cdrs", icon: ScrollText, description: "Rated CDRs with cost, revenue and margin per call." },
       { id: "invoices", label: "Invoices", path: "/billing/invoices", icon: Receipt, description: "Invoice runs, disputes and statements." },
-      { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, description: "Payments received and made, with balance history." },
+      { id: "ledger", label: "Ledger", path: "/billing/ledger", icon: BookOpenCheck, permission: "ledger:read", component: lazy(() => import("./pages/ledger/LedgerPage")) },
+      { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/PaymentsPage")) },
     ],
   },
   {
