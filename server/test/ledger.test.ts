@@ -261,4 +261,16 @@ describe("the invariant check", () => {
     await tamper(-1);
     expect((await checkLedgerInvariants(t.db, { tenantId })).ok).toBe(true);
   });
+
+  it("finds a transfer written past the ledger to an account that does not exist", async () => {
+    const c = await carrier("Dangling");
+    const tr = (await post([{ op: "payment", key: key("d"), ...money(c, U) }])).results[0]!.transfers[0]!;
+    await t.pool.query(
+      `INSERT INTO ledger_transfers (id, tenant_id, idempotency_key, debit_account_id, credit_account_id, amount_micros, currency, code)
+       VALUES (gen_random_uuid(), $1, 'dangling', $2, gen_random_uuid(), 1, 'USD', 'payment')`,
+      [tenantId, tr.debitAccountId],
+    );
+    const report = await checkLedgerInvariants(t.db, { tenantId });
+    expect(report.problems.map((p) => p.rule)).toContain("a transfer's accounts exist and belong to its tenant and currency");
+  });
 });

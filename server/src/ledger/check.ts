@@ -15,7 +15,8 @@ const EXAMPLES = 20;
  *  1. per tenant and currency, Σ debits = Σ credits (posted, and pending);
  *  2. every account's four totals equal the sums of its transfers (posted and posts of
  *     pending transfers count as posted; pending ones count as pending until resolved);
- *  3. every transfer's two accounts belong to its tenant and currency;
+ *  3. every transfer's two accounts exist and belong to its tenant and currency (there
+ *     is no foreign key: see schema.ts);
  *  4. a post or void refers to a pending transfer on the same accounts, a post is at
  *     most the pending amount and a void is exactly it;
  *  5. a reversal mirrors a posted, non-reversal transfer (accounts swapped, same amount).
@@ -53,10 +54,10 @@ export async function checkLedgerInvariants(db: Db, params: { tenantId: string |
          OR a.debits_pending_micros <> coalesce(s.dq, 0) OR a.credits_pending_micros <> coalesce(s.cq, 0))`,
     ],
     [
-      "a transfer's accounts belong to its tenant and currency",
+      "a transfer's accounts exist and belong to its tenant and currency",
       `SELECT t.id::text AS example FROM ledger_transfers t
-       JOIN ledger_accounts d ON d.id = t.debit_account_id JOIN ledger_accounts c ON c.id = t.credit_account_id
-       WHERE ${scope("t")} AND (d.tenant_id <> t.tenant_id OR c.tenant_id <> t.tenant_id OR d.currency <> t.currency OR c.currency <> t.currency)`,
+       LEFT JOIN ledger_accounts d ON d.id = t.debit_account_id LEFT JOIN ledger_accounts c ON c.id = t.credit_account_id
+       WHERE ${scope("t")} AND (d.id IS NULL OR c.id IS NULL OR d.tenant_id <> t.tenant_id OR c.tenant_id <> t.tenant_id OR d.currency <> t.currency OR c.currency <> t.currency)`,
     ],
     [
       "a post or void resolves a pending transfer on the same accounts, within its amount",

@@ -44,8 +44,11 @@ export const ledgerTransfers = pgTable(
     id: uuid("id").primaryKey(),
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id),
     idempotencyKey: text("idempotency_key").notNull(),
-    debitAccountId: uuid("debit_account_id").notNull().references(() => ledgerAccounts.id),
-    creditAccountId: uuid("credit_account_id").notNull().references(() => ledgerAccounts.id),
+    // No foreign keys to the accounts: the one writer (post.ts) locks both accounts of the
+    // tenant before inserting, accounts can never be deleted (trigger), and the invariant
+    // check verifies every reference. Per-row FK triggers cut posting throughput ~3×.
+    debitAccountId: uuid("debit_account_id").notNull(),
+    creditAccountId: uuid("credit_account_id").notNull(),
     amountMicros: money("amount_micros").notNull(),
     currency: text("currency").notNull(),
     /** Why: call_charge, supplier_cost, payment, refund, adjustment, reversal, netting, … */
