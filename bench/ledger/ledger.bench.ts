@@ -74,7 +74,7 @@ try {
     const batch = Array.from({ length: Math.min(BATCH, TOTAL - done) }, (_, i) => charge(done + i));
     await inTransaction(pool, (tx) => postTransfers(tx, { tenantId, transfers: batch }));
   }
-  const posting = TOTAL / ((performance.now() - t) / 1000); console.log((globalThis as any).__lap);
+  const posting = TOTAL / ((performance.now() - t) / 1000);
 
   await pool.query("CREATE UNLOGGED TABLE bare_transfers (LIKE ledger_transfers)");
   t = performance.now();
