@@ -41,10 +41,10 @@ const charge = (i: number): TransferRequest => ({ op: "call_charge", key: `bench
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const requests = Array.from({ length: BATCH }, (_, i) => charge(i));
   let n = 0;
-  const ctx = { accountIdOf: byRef.get.bind(byRef) as (r: Parameters<typeof accountRefKey>[0]) => string | undefined, account: (id: string) => byId.get(id), transfer: () => undefined, newId: () => `t${++n}` };
+  const ctx = { accountIdOf: (ref: Parameters<typeof accountRefKey>[0]) => byRef.get(accountRefKey(ref)), account: (id: string) => byId.get(id), transfer: () => undefined, newId: () => `t${++n}` };
   const rounds = Math.max(1, Math.round(TOTAL / BATCH));
   let t = performance.now();
-  for (let r = 0; r < rounds; r++) planBatch(requests, { ...ctx, accountIdOf: (ref) => byRef.get(accountRefKey(ref)) });
+  for (let r = 0; r < rounds; r++) planBatch(requests, ctx);
   const planned = (rounds * BATCH) / ((performance.now() - t) / 1000);
   t = performance.now();
   let sink = 0;

@@ -19,22 +19,8 @@ import {
   type TransferRequest,
 } from "./engine/index.js";
 
-/** A transfer as stored. */
-export interface TransferRow {
-  id: string;
-  key: string;
-  debitAccountId: string;
-  creditAccountId: string;
-  amountMicros: bigint;
-  currency: string;
-  code: TransferCode;
-  flags: number;
-  pendingId: string | null;
-  reversesId: string | null;
-  referenceType: string | null;
-  referenceId: string | null;
-  createdAt: Date;
-}
+/** A transfer as stored: what the planner wrote, without its bookkeeping, plus when. */
+export type TransferRow = Omit<PlannedTransfer, "requestIndex" | "postedDeltaMicros" | "pendingDeltaMicros" | "spend" | "flags"> & { flags: number; createdAt: Date };
 
 export interface PostResult {
   /** One entry per request, in request order. */
