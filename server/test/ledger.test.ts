@@ -65,6 +65,9 @@ describe("posting transfers", () => {
       [tenantId],
     );
     expect(Object.fromEntries(tenantAccounts.rows.map((x) => [x.kind, x.net]))).toMatchObject({ cash: "95000000", cost_of_sales: "20000000", revenue: "-31500000" });
+    // The Carriers list shows the same primary-currency balances.
+    const listed = (await admin.request("GET", "/api/carriers?q=Posting One")).json.rows[0];
+    expect(listed).toMatchObject({ customerBalance: "68.500000", supplierBalance: "-15.000000" });
     expect(await checkLedgerInvariants(t.db, { tenantId: null })).toMatchObject({ ok: true, problems: [] });
   });
 

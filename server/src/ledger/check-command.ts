@@ -18,6 +18,8 @@ if (!url) {
 }
 const pool = createPool(url, 2);
 try {
+  const { rows } = await pool.query("SELECT to_regclass('ledger_transfers') IS NOT NULL AS ready");
+  if (!rows[0].ready) throw new Error("this database has no ledger yet: start the server once to migrate it");
   const started = Date.now();
   const report = await checkLedgerInvariants(createDb(pool), { tenantId: null });
   const totals = await pool.query<{ currency: string; debits: string; credits: string }>(
@@ -31,6 +33,9 @@ try {
   }
   console.log(report.ok ? "✓ all ledger invariants hold" : `✗ ${report.problems.length} invariant(s) broken`);
   process.exitCode = report.ok ? 0 : 1;
+} catch (err) {
+  console.error(`✗ ledger check failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
 } finally {
   await pool.end();
   await embedded?.stop();
