@@ -120,3 +120,67 @@ export const paymentQuery = listQuery.extend({
   to: isoDate.optional(),
 });
 export type PaymentQuery = z.output<typeof paymentQuery>;
+
+export const BALANCE_SORT_FIELDS = [
+  "name",
+  "currency",
+  "customerBalance",
+  "customerRemaining",
+  "supplierBalance",
+  "netExposure",
+  "customerSpend",
+  "customerSpendRemaining",
+  "supplierSpend",
+  "supplierSpendRemaining",
+] as const;
+export const balanceQuery = z.object({
+  page: listQuery.shape.page,
+  pageSize: listQuery.shape.pageSize,
+  sort: z.enum(BALANCE_SORT_FIELDS.flatMap((f) => [`${f}:asc`, `${f}:desc`] as const) as [string, ...string[]]).default("name:asc"),
+  q: listQuery.shape.q,
+  type: z.enum(["customer", "supplier", "bilateral"]).optional(),
+  currency: currencyCode.optional(),
+});
+
+export const carrierBalanceDto = z.object({
+  carrierId: z.uuid(),
+  carrierName: z.string(),
+  carrierType: z.enum(["customer", "supplier", "bilateral"]),
+  status: z.string(),
+  currency: currencyCode,
+  primary: z.boolean(),
+  customerCreditType: z.string(),
+  customerBalance: money.nullable(),
+  customerPending: money.nullable(),
+  /** Credit and bilateral limits are negative floors, as on the carrier page (remaining = balance − floor). */
+  creditLimit: money.nullable(),
+  customerRemaining: money.nullable(),
+  supplierBalance: money.nullable(),
+  netExposure: money.nullable(),
+  bilateralLimit: money.nullable(),
+  bilateralRemaining: money.nullable(),
+  bilateralLimitBreach: z.string(),
+  customerSpend: money.nullable(),
+  customerSpendLimit: money.nullable(),
+  customerSpendRemaining: money.nullable(),
+  customerSpendBreach: z.string(),
+  customerSpendResetAt: timestamp.nullable(),
+  supplierSpend: money.nullable(),
+  supplierSpendLimit: money.nullable(),
+  supplierSpendRemaining: money.nullable(),
+  supplierSpendBreach: z.string(),
+  supplierSpendResetAt: timestamp.nullable(),
+});
+
+export const currencyTotalsDto = z.object({
+  currency: currencyCode,
+  customerCredit: money,
+  receivables: money,
+  payables: money,
+  supplierPrepaid: money,
+  reservations: money,
+  cash: money,
+  revenue: money,
+  costOfSales: money,
+  margin: money,
+});

@@ -2,9 +2,11 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { listResponse } from "../platform/http/list.js";
 import { uuidParam } from "../platform/http/schemas.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
-import { accountDto, accountQuery, paymentCreate, paymentDto, paymentQuery, reverseInput, transferDto, transferQuery } from "./model.js";
+import { accountDto, accountQuery, balanceQuery, carrierBalanceDto, currencyTotalsDto, paymentCreate, paymentDto, paymentQuery, reverseInput, transferDto, transferQuery } from "./model.js";
 import { getAccount, getTransfer, listAccounts, listTransfers } from "./queries.js";
 import { getPayment, listPayments, recordPayment, reverseTransfer } from "./operations.js";
+import { currencyTotals, listCarrierBalances } from "./balances.js";
+import { z } from "zod";
 
 const read = { onRequest: [requireStaff("ledger:read")] };
 const change = { onRequest: [requireStaff("ledger:write")] };
@@ -36,6 +38,16 @@ export const ledgerRoutes: FastifyPluginAsyncZod = async (app) => {
       return write(req, (tx, actor) => reverseTransfer(tx, actor, req.params.id, req.body.reason));
     },
   );
+
+  // Balance & Spend: every carrier's balances, limits and 24-hour spend; the tenant's totals per currency.
+  app.get("/ledger/carrier-balances", { ...read, schema: { ...tags("ledger"), querystring: balanceQuery, response: { 200: listResponse(carrierBalanceDto) } } }, async (req) => ({
+    ...(await listCarrierBalances(db, { tenantId: tenantOf(req), query: req.query })),
+    page: req.query.page,
+    pageSize: req.query.pageSize,
+  }));
+  app.get("/ledger/totals", { ...read, schema: { ...tags("ledger"), response: { 200: z.object({ rows: z.array(currencyTotalsDto) }) } } }, async (req) => ({
+    rows: await currencyTotals(db, { tenantId: tenantOf(req) }),
+  }));
 
   app.get("/payments", { ...read, schema: { ...tags("payments"), querystring: paymentQuery, response: { 200: listResponse(paymentDto) } } }, async (req) =>
     listPayments(db, { tenantId: tenantOf(req), query: req.query }),
