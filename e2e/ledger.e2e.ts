@@ -160,6 +160,29 @@ describe("ledger and payments", () => {
     expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Reversal.*1,500\.25 GBP.*Customer · GlobalVoice Ltd.*Cash \/ bank.*reverses/);
   });
 
+  it("Balance & Spend shows every carrier's balances, 24 hour spend and the totals", async () => {
+    await page.goto(`${server.url}/carriers/balances`);
+    await page.getByRole("heading", { name: "Balance & Spend" }).waitFor();
+    const spend = page.getByRole("table", { name: "24 hour spend" });
+    // The demo's GlobalVoice has a 800.00 GBP spend limit with the block action.
+    const gv = spend.getByRole("row").filter({ hasText: CUSTOMER });
+    await gv.waitFor();
+    expect(await gv.textContent()).toMatch(/GBP.*0\.00.*800\.00.*800\.00.*Block/);
+    await shot("balance-spend-24h-light");
+    await page.getByRole("radio", { name: "Carrier Balances" }).click();
+    const balances = page.getByRole("table", { name: "Carrier balances" });
+    const supplier = balances.getByRole("row").filter({ hasText: SUPPLIER });
+    await supplier.waitFor();
+    expect(await supplier.textContent()).toMatch(/Supplier.*USD.*300\.00/);
+    await shot("balance-spend-balances-light");
+    await page.getByRole("radio", { name: "Balance And Totals" }).click();
+    const totals = page.getByRole("table", { name: "Balance and totals" });
+    await totals.waitFor();
+    expect(await totals.getByRole("row").filter({ hasText: "Supplier prepaid" }).textContent()).toMatch(/0\.00.*300\.00/); // GBP, USD
+    expect(await totals.getByRole("row").filter({ hasText: "Cash / bank" }).textContent()).toMatch(/0\.00.*-300\.00/);
+    await shot("balance-spend-totals-light");
+  });
+
   it("looks right in dark mode", async () => {
     await page.goto(`${server.url}/billing/ledger`);
     await page.getByRole("table", { name: "Ledger accounts" }).getByRole("row").filter({ hasText: CUSTOMER }).waitFor();
@@ -175,6 +198,12 @@ describe("ledger and payments", () => {
     await pickCarrier(dialog(), "Acme Telecom");
     await shot("payments-dialog-dark");
     await page.keyboard.press("Escape");
+    await page.goto(`${server.url}/carriers/balances?view=balances`);
+    await page.getByRole("table", { name: "Carrier balances" }).getByRole("row").filter({ hasText: SUPPLIER }).waitFor();
+    await shot("balance-spend-balances-dark");
+    await page.getByRole("radio", { name: "24 Hour Spend" }).click();
+    await page.getByRole("table", { name: "24 hour spend" }).getByRole("row").filter({ hasText: CUSTOMER }).waitFor();
+    await shot("balance-spend-24h-dark");
     await setTheme("Light");
   });
 });

@@ -88,7 +88,7 @@ export const NAV: NavModule[] = [
       { id: "trunk-groups", label: "Trunk Groups", path: "/carriers/trunk-groups", icon: Layers, permission: "carriers:read", component: lazy(() => import("./pages/carriers/TrunkGroupsPage")) },
       { id: "blacklisting", label: "Blacklisting", path: "/carriers/blacklisting", icon: Ban, permission: "carriers:read", component: lazy(() => import("./pages/carriers/BlacklistingPage")) },
       { id: "release-causes", label: "Release Cause Mapping", path: "/carriers/release-causes", icon: PhoneOff, permission: "carriers:read", component: lazy(() => import("./pages/carriers/ReleaseCausesPage")) },
-      { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, description: "24 Hour Spend, Carrier Balances, Balance And Totals — arrives with the ledger." },
+      { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/BalanceSpendPage")) },
     ],
   },
   {
