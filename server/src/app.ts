@@ -21,6 +21,8 @@ import { notificationRoutes } from "./notifications/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
+import { ledgerRoutes } from "./ledger/routes.js";
+import { registerCreditControl } from "./credit/plugin.js";
 import { portalRoutes } from "./portal/routes.js";
 import { cdrRoutes } from "./cdrs/routes.js";
 
@@ -40,6 +42,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate("services", services);
+  await registerCreditControl(app, services.pool);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (req, reply) => {
@@ -85,6 +88,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(searchRoutes);
       await api.register(carrierRoutes);
       await api.register(ratingRoutes);
+      await api.register(ledgerRoutes);
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
     },

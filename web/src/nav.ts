@@ -5,6 +5,7 @@ import {
   Layers,
   PhoneOff,
   BookOpen,
+  BookOpenCheck,
   Building2,
   Calculator,
   Cable,
@@ -88,7 +89,7 @@ export const NAV: NavModule[] = [
       { id: "trunk-groups", label: "Trunk Groups", path: "/carriers/trunk-groups", icon: Layers, permission: "carriers:read", component: lazy(() => import("./pages/carriers/TrunkGroupsPage")) },
       { id: "blacklisting", label: "Blacklisting", path: "/carriers/blacklisting", icon: Ban, permission: "carriers:read", component: lazy(() => import("./pages/carriers/BlacklistingPage")) },
       { id: "release-causes", label: "Release Cause Mapping", path: "/carriers/release-causes", icon: PhoneOff, permission: "carriers:read", component: lazy(() => import("./pages/carriers/ReleaseCausesPage")) },
-      { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, description: "24 Hour Spend, Carrier Balances, Balance And Totals — arrives with the ledger." },
+      { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/BalanceSpendPage")) },
     ],
   },
   {
@@ -129,7 +130,8 @@ export const NAV: NavModule[] = [
       { id: "cdrs", label: "CDRs", path: "/billing/cdrs", icon: ScrollText, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/CdrsPage")) },
       { id: "rating-errors", label: "Rating Errors", path: "/billing/rating-errors", icon: TriangleAlert, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/RatingErrorsPage")) },
       { id: "invoices", label: "Invoices", path: "/billing/invoices", icon: Receipt, description: "Invoice runs, disputes and statements." },
-      { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, description: "Payments received and made, with balance history." },
+      { id: "ledger", label: "Ledger", path: "/billing/ledger", icon: BookOpenCheck, permission: "ledger:read", component: lazy(() => import("./pages/ledger/LedgerPage")) },
+      { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/PaymentsPage")) },
     ],
   },
   {

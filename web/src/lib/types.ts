@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   "rating:write",
   "cdrs:read",
   "cdrs:write",
+  "ledger:read",
+  "ledger:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

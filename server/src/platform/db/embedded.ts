@@ -135,6 +135,23 @@ export async function startEmbeddedPostgres(opts: {
   };
 }
 
+/**
+ * The URL of the embedded PostgreSQL already running on `dataDir` (a started server), or
+ * null: lets a command-line tool reach the same database without starting a second one.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = "didtron"): string | null {
+  const pidFile = path.join(resolveReachableDataDir(dataDir, () => {}), "pg", "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  // postmaster.pid: line 1 is the pid, line 4 the port.
+  const lines = fs.readFileSync(pidFile, "utf8").split(/\r?\n/);
+  try {
+    process.kill(Number(lines[0]), 0);
+  } catch {
+    return null;
+  }
+  return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${Number(lines[3])}/${database}`;
+}
+
 /** A crash leaves postmaster.pid behind; if its process is gone PostgreSQL refuses to start. */
 async function removeStalePid(pgDir: string) {
   const pidFile = path.join(pgDir, "postmaster.pid");

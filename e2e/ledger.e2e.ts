@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createTestDatabase } from "../server/test/harness.js";
+import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+
+/**
+ * Ledger and payments in a real browser: record a customer payment through the dialog,
+ * see the carrier's balance change (carrier detail, Ledger accounts), follow it to its
+ * transfer, record a supplier payment, reverse the customer payment and see the balance
+ * go back — with screenshots of the pages in light and dark.
+ */
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let dropDb: () => Promise<void>;
+
+const CUSTOMER = "GlobalVoice Ltd"; // demo: prepaid customer in GBP
+const SUPPLIER = "TransAtlantic Carrier"; // demo: supplier in USD
+
+beforeAll(async () => {
+  const db = await createTestDatabase({ seeded: false });
+  dropDb = db.drop;
+  server = await startServer({ DATABASE_URL: db.url });
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await dropDb?.();
+});
+
+const dialog = () => page.getByRole("dialog");
+
+async function setTheme(name: "Light" | "Dark") {
+  await page.getByRole("button", { name: "Toggle theme" }).click();
+  await page.getByRole("menuitem", { name }).click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
+}
+
+async function shot(name: string) {
+  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
+  while (await dismiss.count()) await dismiss.first().click();
+  await page.waitForTimeout(250);
+  await screenshot(page, name);
+}
+
+async function pickCarrier(scope: ReturnType<typeof dialog>, name: string) {
+  await scope.getByRole("button", { name: "Carrier" }).click();
+  await page.getByLabel("Search options").fill(name.split(" ")[0]!);
+  await page.getByRole("option", { name: new RegExp(name) }).click();
+}
+
+/** The carrier's customer balance as the carrier detail's Credit Control table shows it. */
+async function customerBalance(carrierUrl: string, currency: string): Promise<string> {
+  await page.goto(carrierUrl);
+  const row = page.getByRole("table", { name: `Credit control ${currency}` }).getByRole("row").filter({ hasText: "Customer" });
+  await row.waitFor();
+  return ((await row.getByRole("cell").nth(2).textContent()) ?? "").trim();
+}
+
+let carrierUrl = "";
+
+describe("ledger and payments", () => {
+  it("signs in; Payments and Ledger start empty", async () => {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill("super@didtron.local");
+    await page.getByLabel("Password").fill("didtron-demo");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/carriers?q=GlobalVoice`);
+    await page.getByRole("cell", { name: CUSTOMER }).click();
+    await page.waitForURL(/\/carriers\/[0-9a-f-]{36}$/);
+    carrierUrl = page.url();
+    expect(await customerBalance(carrierUrl, "GBP")).toContain("0.00");
+
+    await page.goto(`${server.url}/billing/payments`);
+    await page.getByRole("heading", { name: "Payments" }).waitFor();
+    await page.getByText("No payments yet").waitFor();
+  });
+
+  it("records a customer payment through the dialog", async () => {
+    await page.getByRole("button", { name: "Record payment" }).first().click();
+    const d = dialog();
+    await d.getByRole("heading", { name: "Record payment" }).waitFor();
+    // Nothing chosen yet: the form says what is missing and posts nothing.
+    await d.getByRole("button", { name: "Record payment" }).click();
+    await d.getByText("Pick a carrier").waitFor();
+    await pickCarrier(d, CUSTOMER);
+    await expect.poll(() => d.getByLabel("Currency").inputValue()).toBe("GBP");
+    await d.getByLabel("Amount").fill("1500.25");
+    await d.getByLabel("Reference").fill("WIRE-2024-0042");
+    await d.getByLabel("Note").fill("March invoice");
+    await d.getByText("Posts: debit Cash / bank, credit the customer account").waitFor();
+    await shot("payments-dialog-light");
+    await d.getByRole("button", { name: "Record payment" }).click();
+    await d.waitFor({ state: "detached" });
+    const row = page.getByRole("row").filter({ hasText: "WIRE-2024-0042" });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/Received from customer.*1,500\.25 GBP.*Bank transfer.*Posted/);
+  });
+
+  it("records a payment to a supplier", async () => {
+    await page.getByRole("button", { name: "Record payment" }).first().click();
+    const d = dialog();
+    await pickCarrier(d, SUPPLIER);
+    // A supplier carrier only has the supplier direction.
+    await expect.poll(() => d.getByLabel("Direction").inputValue()).toBe("supplier");
+    await d.getByLabel("Amount").fill("300");
+    await d.getByLabel("Method").selectOption("card");
+    await d.getByLabel("Reference").fill("CARD-77");
+    await d.getByRole("button", { name: "Record payment" }).click();
+    await d.waitFor({ state: "detached" });
+    await page.getByRole("row").filter({ hasText: "CARD-77" }).filter({ hasText: "Paid to supplier" }).waitFor();
+    await shot("payments-light");
+  });
+
+  it("shows the new balance on the carrier and in the Ledger", async () => {
+    await expect.poll(() => customerBalance(carrierUrl, "GBP")).toContain("1,500.25");
+
+    await page.goto(`${server.url}/billing/ledger`);
+    await page.getByRole("heading", { name: "Ledger" }).waitFor();
+    const accounts = page.getByRole("table", { name: "Ledger accounts" });
+    const customer = accounts.getByRole("row").filter({ hasText: CUSTOMER });
+    await customer.waitFor();
+    expect(await customer.textContent()).toMatch(/Customer.*GBP.*1,500\.25/);
+    expect(await accounts.getByRole("row").filter({ hasText: "Cash / bank" }).count()).toBe(2); // GBP and USD
+    await shot("ledger-accounts-light");
+
+    // An account opens its transfers.
+    await customer.click();
+    await page.waitForURL(/view=transfers&accountId=/);
+    const transfers = page.getByRole("table", { name: "Ledger transfers" });
+    await expect.poll(() => transfers.locator("tbody tr").count()).toBe(1);
+    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Payment.*Posted.*1,500\.25 GBP.*Cash \/ bank.*Customer · GlobalVoice Ltd/);
+    await page.getByRole("button", { name: "Show all accounts" }).click();
+    await expect.poll(() => transfers.locator("tbody tr").count()).toBe(2);
+    await shot("ledger-transfers-light");
+  });
+
+  it("reverses the customer payment: linked reversal, balance back to zero", async () => {
+    await page.goto(`${server.url}/billing/payments`);
+    await page.getByRole("button", { name: "Reverse payment WIRE-2024-0042" }).click();
+    const d = dialog();
+    await d.getByRole("button", { name: "Reverse" }).click();
+    await d.getByText("Say why it is reversed.").waitFor();
+    await d.getByLabel("Reason").fill("Booked against the wrong carrier");
+    await d.getByRole("button", { name: "Reverse" }).click();
+    await d.waitFor({ state: "detached" });
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "WIRE-2024-0042" }).textContent()).toContain("Reversed");
+    expect(await page.getByRole("button", { name: "Reverse payment WIRE-2024-0042" }).count()).toBe(0);
+    await expect.poll(() => customerBalance(carrierUrl, "GBP")).toMatch(/^0\.00|^-?0\.00/);
+
+    await page.goto(`${server.url}/billing/ledger?view=transfers&code=reversal`);
+    const transfers = page.getByRole("table", { name: "Ledger transfers" });
+    await expect.poll(() => transfers.locator("tbody tr").count()).toBe(1);
+    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Reversal.*1,500\.25 GBP.*Customer · GlobalVoice Ltd.*Cash \/ bank.*reverses/);
+  });
+
+  it("Balance & Spend shows every carrier's balances, 24 hour spend and the totals", async () => {
+    await page.goto(`${server.url}/carriers/balances`);
+    await page.getByRole("heading", { name: "Balance & Spend" }).waitFor();
+    const spend = page.getByRole("table", { name: "24 hour spend" });
+    // The demo's GlobalVoice has a 800.00 GBP spend limit with the block action.
+    const gv = spend.getByRole("row").filter({ hasText: CUSTOMER });
+    await gv.waitFor();
+    expect(await gv.textContent()).toMatch(/GBP.*0\.00.*800\.00.*800\.00.*Block/);
+    await shot("balance-spend-24h-light");
+    await page.getByRole("radio", { name: "Carrier Balances" }).click();
+    const balances = page.getByRole("table", { name: "Carrier balances" });
+    const supplier = balances.getByRole("row").filter({ hasText: SUPPLIER });
+    await supplier.waitFor();
+    expect(await supplier.textContent()).toMatch(/Supplier.*USD.*300\.00/);
+    await shot("balance-spend-balances-light");
+    await page.getByRole("radio", { name: "Balance And Totals" }).click();
+    const totals = page.getByRole("table", { name: "Balance and totals" });
+    await totals.waitFor();
+    expect(await totals.getByRole("row").filter({ hasText: "Supplier prepaid" }).textContent()).toMatch(/0\.00.*300\.00/); // GBP, USD
+    expect(await totals.getByRole("row").filter({ hasText: "Cash / bank" }).textContent()).toMatch(/0\.00.*-300\.00/);
+    await shot("balance-spend-totals-light");
+  });
+
+  it("looks right in dark mode", async () => {
+    await page.goto(`${server.url}/billing/ledger`);
+    await page.getByRole("table", { name: "Ledger accounts" }).getByRole("row").filter({ hasText: CUSTOMER }).waitFor();
+    await setTheme("Dark");
+    await shot("ledger-accounts-dark");
+    await page.getByRole("radio", { name: "Transfers" }).click();
+    await expect.poll(() => page.getByRole("table", { name: "Ledger transfers" }).locator("tbody tr").count()).toBe(3);
+    await shot("ledger-transfers-dark");
+    await page.goto(`${server.url}/billing/payments`);
+    await page.getByRole("row").filter({ hasText: "CARD-77" }).waitFor();
+    await shot("payments-dark");
+    await page.getByRole("button", { name: "Record payment" }).first().click();
+    await pickCarrier(dialog(), "Acme Telecom");
+    await shot("payments-dialog-dark");
+    await page.keyboard.press("Escape");
+    await page.goto(`${server.url}/carriers/balances?view=balances`);
+    await page.getByRole("table", { name: "Carrier balances" }).getByRole("row").filter({ hasText: SUPPLIER }).waitFor();
+    await shot("balance-spend-balances-dark");
+    await page.getByRole("radio", { name: "24 Hour Spend" }).click();
+    await page.getByRole("table", { name: "24 hour spend" }).getByRole("row").filter({ hasText: CUSTOMER }).waitFor();
+    await shot("balance-spend-24h-dark");
+    await setTheme("Light");
+  });
+});
