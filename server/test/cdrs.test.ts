@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
 import { rateBatch } from "../src/cdrs/rate.js";
+import { checkLedgerInvariants } from "../src/ledger/check.js";
 import { cdrOf, createTraffic, importAndApply, type Traffic } from "./cdrs-fixture.js";
 
 /** CDR ingest (batch and CSV), idempotency, all-or-nothing, the rating job, rating errors and re-rating. */
@@ -27,6 +28,17 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const cdr = (over: Record<string, unknown> = {}) => cdrOf(tr, over);
+
+/** The ledger transfers posted for CDRs of these call ids: code, amount and the reversed transfer's code. */
+async function postingsOf(callIds: string[]) {
+  const r = await t.pool.query<{ call_id: string; code: string; amount: string; key: string }>(
+    `SELECT c.call_id, t.code, t.amount_micros::text AS amount, t.idempotency_key AS key
+     FROM ledger_transfers t JOIN cdr_keys c ON c.tenant_id = t.tenant_id AND c.cdr_id::text = t.reference_id
+     WHERE t.reference_type = 'cdr' AND c.call_id = ANY($1) ORDER BY t.created_at, t.idempotency_key`,
+    [callIds],
+  );
+  return r.rows.map((x) => `${x.call_id} ${x.code} ${x.amount} ${x.key.replace(/^cdr:[^:]+:/, "")}`);
+}
 
 describe("CDR ingest and rating", () => {
   it("ingests a batch once however often it is sent, and rates it exactly (30/6 at 37 s = 42 s)", async () => {
@@ -73,6 +85,8 @@ describe("CDR ingest and rating", () => {
 
     const one = await admin.request("GET", `/api/cdrs/${byCall["call-1"].id}`);
     expect(one.json.customerCost).toBe("0.007000");
+    // Posted once, in the rating transaction: the customer charged, the supplier owed. Free attempts and errors post nothing.
+    expect(await postingsOf(["call-1", "call-2", "call-3"])).toEqual(["call-1 call_charge 7000 v0:customer", "call-1 supplier_cost 6000 v0:supplier"]);
     const summary = await admin.request("GET", "/api/cdrs/rating-errors/summary");
     expect(summary.json[0]).toMatchObject({ count: 1 });
     expect(summary.json[0].reason).toMatch(/unknown service/);
@@ -145,6 +159,33 @@ describe("CDR ingest and rating", () => {
     }
   });
 
+  it("re-rating after a deck correction reverses the old postings and posts the new ones, never editing", async () => {
+    await importAndApply(admin.request, tr.customerPlanId, "prefix,destination,rate,effective_date\n4420,UK London,0.0080,2024-01-01\n");
+    const rr = await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-20T00:00:00Z", to: "2026-11-20T23:59:59Z", carrierId: tr.customerCarrierId, onlyErrors: false });
+    expect(rr.status).toBe(202);
+    await waitRated();
+    const row = await t.pool.query("SELECT rating_version, posted_version, customer_cost_micros::text AS c FROM cdrs WHERE call_id = 'call-1'");
+    // A decrease (an increase would need notice): 42 s × 0.008/min = 0.0056
+    expect(row.rows[0]).toEqual({ rating_version: 1, posted_version: 1, c: "5600" });
+    expect(await postingsOf(["call-1"])).toEqual([
+      "call-1 call_charge 7000 v0:customer",
+      "call-1 supplier_cost 6000 v0:supplier",
+      "call-1 call_charge 5600 v1:customer",
+      "call-1 reversal 7000 v1:customer:reverses-v0",
+      "call-1 supplier_cost 6000 v1:supplier",
+      "call-1 reversal 6000 v1:supplier:reverses-v0",
+    ]);
+    const check = await checkLedgerInvariants(t.db, { tenantId: admin.me.tenant.id });
+    expect(check.problems).toEqual([]);
+    // The customer owes exactly the corrected amount for the call.
+    const net = await t.pool.query(
+      `SELECT coalesce(sum(CASE WHEN t.code = 'call_charge' THEN t.amount_micros ELSE 0 END), 0)::text AS charged,
+              coalesce(sum(CASE WHEN t.code = 'reversal' AND t.idempotency_key LIKE '%:customer:%' THEN t.amount_micros ELSE 0 END), 0)::text AS reversed
+       FROM ledger_transfers t JOIN cdr_keys c ON c.cdr_id::text = t.reference_id WHERE c.call_id = 'call-1'`,
+    );
+    expect(BigInt(net.rows[0].charged) - BigInt(net.rows[0].reversed)).toBe(5600n);
+  });
+
   it("two workers in parallel rate each CDR once", async () => {
     const many = Array.from({ length: 3000 }, (_, i) => cdr({ switchId: "sw-par", callId: `par-${i}`, durationS: 30 + (i % 50) }));
     // Ingest without letting the job run first: rate directly with two concurrent workers.
@@ -167,6 +208,10 @@ describe("CDR ingest and rating", () => {
     expect(a).toBeGreaterThan(0);
     expect(b).toBeGreaterThan(0);
     expect(await countRows(t.pool, "cdrs", "switch_id = 'sw-par' AND rating_status = 'rated'")).toBe(3000);
+    // …and posted each once: a charge and a supplier cost per CDR.
+    const posted = await t.pool.query("SELECT count(*)::int AS n, count(DISTINCT reference_id)::int AS cdrs FROM ledger_transfers t JOIN cdr_keys c ON c.cdr_id::text = t.reference_id WHERE c.switch_id = 'sw-par'");
+    expect(posted.rows[0]).toEqual({ n: 6000, cdrs: 3000 });
+    expect((await checkLedgerInvariants(t.db, { tenantId: admin.me.tenant.id })).problems).toEqual([]);
   });
 });
 

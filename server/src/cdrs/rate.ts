@@ -4,6 +4,9 @@ import type { JobContext, JobData, JobQueue } from "../platform/jobs/boss.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { AppError } from "../platform/http/errors.js";
 import { getCompiledPlan } from "../rating/compiled.js";
+import { postTransfers } from "../ledger/post.js";
+import { transferIdsByKey } from "../ledger/queries.js";
+import type { TransferRequest } from "../ledger/engine/index.js";
 import { rateCdr, type CdrRating, type FxLookup, type PlanSide } from "./engine/rate-cdr.js";
 
 /**
@@ -18,6 +21,10 @@ export const RATE_BATCH = 2000;
 interface PendingRow {
   id: string;
   start_at: Date;
+  customer_carrier_id: string | null;
+  supplier_carrier_id: string | null;
+  rating_version: number;
+  posted_version: number | null;
   called_number: string;
   duration_s: number;
   disposition: string;
@@ -70,7 +77,8 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
   return inTransaction(pool, async (tx) => {
     const client = tx.$client;
     const { rows } = await client.query<PendingRow>(
-      `SELECT id, start_at, called_number, duration_s, disposition, service_id, egress_interconnect_id
+      `SELECT id, start_at, called_number, duration_s, disposition, service_id, egress_interconnect_id,
+              customer_carrier_id, supplier_carrier_id, rating_version, posted_version
        FROM cdrs WHERE tenant_id = $1 AND rating_status = 'pending'
        ORDER BY start_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [tenantId, params.limit ?? RATE_BATCH],
@@ -117,9 +125,53 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
         col((x) => str(ok(x)?.marginMicros)),
       ],
     );
+    await postRatedCdrs(tx, tenantId, rows, results);
     const errors = results.filter((x) => !x.ok).length;
     return { taken: rows.length, rated: rows.length - errors, errors };
   });
+}
+
+/** Ledger idempotency keys of a CDR's postings at one rating version. */
+export const cdrTransferKey = (cdrId: string, version: number, side: "customer" | "supplier") => `cdr:${cdrId}:v${version}:${side}`;
+
+/**
+ * Posts the batch's money in the rating transaction: the customer is charged the call
+ * (`call_charge`) and the supplier's cost is owed (`supplier_cost`), keyed by CDR and
+ * rating version so a replay posts nothing. A CDR rated again first has the transfers of
+ * its previous posted version reversed (a correction is a reversing transfer, never an
+ * edit); `posted_version` then names the version whose transfers are live.
+ */
+async function postRatedCdrs(tx: TxDb, tenantId: string, rows: readonly PendingRow[], results: readonly CdrRating[]) {
+  const previousKeys = rows.flatMap((r) => (r.posted_version === null ? [] : [cdrTransferKey(r.id, r.posted_version, "customer"), cdrTransferKey(r.id, r.posted_version, "supplier")]));
+  const previous = await transferIdsByKey(tx, { tenantId, keys: previousKeys });
+  const transfers: TransferRequest[] = [];
+  const postedVersion: (number | null)[] = [];
+  rows.forEach((r, i) => {
+    const x = results[i]!;
+    const reference = { type: "cdr", id: r.id };
+    let posted = false;
+    if (r.posted_version !== null) {
+      for (const side of ["customer", "supplier"] as const) {
+        const id = previous.get(cdrTransferKey(r.id, r.posted_version, side));
+        if (id) transfers.push({ op: "reverse", key: `${cdrTransferKey(r.id, r.rating_version, side)}:reverses-v${r.posted_version}`, transferId: id, reference });
+      }
+    }
+    if (x.ok && x.customer.costMicros > 0n && r.customer_carrier_id) {
+      transfers.push({ op: "call_charge", key: cdrTransferKey(r.id, r.rating_version, "customer"), carrierId: r.customer_carrier_id, currency: x.customer.currency, amountMicros: x.customer.costMicros, reference });
+      posted = true;
+    }
+    if (x.ok && x.supplier && x.supplier.costMicros > 0n && r.supplier_carrier_id) {
+      transfers.push({ op: "supplier_cost", key: cdrTransferKey(r.id, r.rating_version, "supplier"), carrierId: r.supplier_carrier_id, currency: x.supplier.currency, amountMicros: x.supplier.costMicros, reference });
+      posted = true;
+    }
+    postedVersion.push(posted ? r.rating_version : null);
+  });
+  if (transfers.length) await postTransfers(tx, { tenantId, transfers });
+  await tx.$client.query(
+    `UPDATE cdrs c SET posted_version = u.v FROM unnest($2::uuid[], $3::timestamptz[], $4::int[]) AS u(id, start_at, v)
+     WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id AND c.posted_version IS DISTINCT FROM u.v`,
+    [tenantId, rows.map((r) => r.id), rows.map((r) => r.start_at.toISOString()), postedVersion],
+  );
 }
 
 /** Job: rates a tenant's pending CDRs until none are left, with progress. */

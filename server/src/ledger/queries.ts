@@ -158,3 +158,13 @@ export async function getTransfer(db: Db, params: { tenantId: string; id: string
   if (!r.rows[0]) throw notFound("Transfer");
   return toTransferDto(r.rows[0]);
 }
+
+/** Transfer ids by idempotency key (keys not posted are absent): how a caller finds what to reverse. */
+export async function transferIdsByKey(db: Db, params: { tenantId: string; keys: readonly string[] }): Promise<Map<string, string>> {
+  if (!params.keys.length) return new Map();
+  const r = await db.$client.query<{ key: string; id: string }>("SELECT idempotency_key AS key, id FROM ledger_transfers WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])", [
+    params.tenantId,
+    params.keys,
+  ]);
+  return new Map(r.rows.map((x) => [x.key, x.id]));
+}
