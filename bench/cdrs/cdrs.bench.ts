@@ -131,7 +131,7 @@ const side = (alias: string, plan: string, first: number, next: number) => `
     SELECT r.prefix, r.rate_micros_per_minute AS rate,
            CASE WHEN c.duration_s <= ${first} THEN ${first} ELSE ${first} + ceil((c.duration_s - ${first})::numeric / ${next})::int * ${next} END AS billable
     FROM rates r
-    WHERE r.tenant_id = '${me.tenant.id}' AND r.plan_id = '${plan}' AND r.prefix IN (SELECT left(c.called_number, n) FROM generate_series(1, length(c.called_number)) n)
+    WHERE r.tenant_id = '${me.tenant.id}' AND r.plan_id = '${plan}' AND r.prefix = ANY(ARRAY(SELECT left(c.called_number, n) FROM generate_series(1, length(c.called_number)) n))
       AND r.effective_from <= c.start_at AND (r.effective_to IS NULL OR r.effective_to > c.start_at) AND r.time_class IS NULL
     ORDER BY length(r.prefix) DESC LIMIT 1) ${alias} ON true`;
 await pool.query("CREATE TABLE bench_cdr_sql_rated (call_id text, c_prefix text, c_rate bigint, c_billable int, c_cost bigint, s_prefix text, s_rate bigint, s_billable int, s_cost bigint)");
