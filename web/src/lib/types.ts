@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   "carriers:write",
   "rating:read",
   "rating:write",
+  "routing:read",
+  "routing:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
