@@ -288,7 +288,7 @@ export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => 
         <Panel title="Numbers">
           <Facts
             items={[
-              ["Dialled", <span className={mono}>{d.numbers.dialled}</span>],
+              ["Dialled", <span className={mono} aria-label="Dialled as received">{d.numbers.dialled}</span>],
               ["Tech prefix", d.numbers.techPrefix ? <span className={mono}>{d.numbers.techPrefix} stripped</span> : none],
               ["Destination", <span className={clsx(mono, "font-semibold")} aria-label="Normalized destination">{d.numbers.destination || "—"}</span>],
               ["Calling", <span className={mono}>{d.numbers.calling || "—"}</span>],
