@@ -97,7 +97,7 @@ async function ratedPlan(name: string, kind: "customer" | "supplier", currency: 
 async function simulate(input: { sourceIp?: string; port?: string; service?: string; dialled: string; calling?: string }) {
   if (input.service) {
     await page.getByRole("radio", { name: "Service" }).click();
-    await page.getByRole("button", { name: "Service" }).click();
+    await page.getByRole("button", { name: "Service", exact: true }).click();
     await page.getByRole("option", { name: new RegExp(input.service) }).click();
   } else {
     await page.getByRole("radio", { name: "Source IP" }).click();
@@ -107,8 +107,8 @@ async function simulate(input: { sourceIp?: string; port?: string; service?: str
   await page.getByLabel("Dialled Number").fill(input.dialled);
   await page.getByLabel("Calling Number").fill(input.calling ?? "");
   await page.getByRole("button", { name: "Simulate" }).click();
-  await page.getByLabel("Decision").waitFor();
-  await expect.poll(() => page.getByLabel("Decision").getByLabel("Dialled as received").textContent()).toBe(input.dialled);
+  await page.getByLabel("Decision", { exact: true }).waitFor();
+  await expect.poll(() => page.getByLabel("Decision", { exact: true }).getByLabel("Dialled as received").textContent()).toBe(input.dialled);
   await expect.poll(() => page.getByRole("button", { name: "Simulate" }).isEnabled()).toBe(true);
 }
 
@@ -237,8 +237,8 @@ describe("routing", () => {
         { timeout: 20_000, interval: 1000 },
       )
       .toBe(2);
-    const decision = page.getByLabel("Decision");
-    await decision.getByLabel("Routed").waitFor();
+    const decision = page.getByLabel("Decision", { exact: true });
+    await decision.getByLabel("Routed", { exact: true }).waitFor();
     expect(await decision.getByLabel("Ingress interconnect").textContent()).toBe("Acme IN");
     expect(await decision.getByLabel("Service").textContent()).toBe("Acme Premium");
     expect(await decision.getByLabel("Customer prefix").textContent()).toMatch(/^44\s*United Kingdom$/);
@@ -249,14 +249,14 @@ describe("routing", () => {
     expect(first[0]).toBe("1");
     expect(first[1]).toContain("Orion FRA");
     expect(first[4]).toBe("0.0060EUR");
-    expect(first[6]).toBe("0.0066USD");
-    expect(first[7]).toMatch(/^\+0\.0134/);
-    expect(first[10]).toContain("192.0.2.80:5061");
+    expect(first[5]).toMatch(/^@1\.1\s*0\.0066USD$/);
+    expect(first[6]).toMatch(/^\+0\.0134/);
+    expect(first[7]).toContain("192.0.2.80:5061");
     const second = await cells("Routes", 1);
     expect(second[1]).toContain("TAC Primary");
-    expect(second[6]).toBe("0.0080USD");
-    expect(second[7]).toMatch(/^\+0\.0120/);
-    expect(second[11]).toContain("77#442079460000");
+    expect(second[5]).toBe("0.0080USD");
+    expect(second[6]).toMatch(/^\+0\.0120/);
+    expect(second[8]).toMatch(/^77#442079460000 \/ /);
 
     const dropped = await cells("Dropped candidates", 0);
     expect(dropped[0]).toContain("TAC Backup");
@@ -269,8 +269,8 @@ describe("routing", () => {
 
   it("rejects a UK mobile call with 503 when every candidate is dropped, listing each reason", async () => {
     await simulate({ sourceIp: "203.0.113.10", port: "5060", dialled: "1001#447700900123", calling: "12125550100" });
-    const decision = page.getByLabel("Decision");
-    const rejected = decision.getByLabel("Rejected");
+    const decision = page.getByLabel("Decision", { exact: true });
+    const rejected = decision.getByLabel("Rejected", { exact: true });
     await rejected.waitFor();
     expect(await rejected.getByLabel("SIP status").textContent()).toBe("503");
     expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^No route/);
@@ -282,12 +282,12 @@ describe("routing", () => {
 
   it("rejects an unknown source with 403 and a number without a customer rate with 404", async () => {
     await simulate({ sourceIp: "192.0.2.99", dialled: "442079460000" });
-    let rejected = page.getByLabel("Decision").getByLabel("Rejected");
+    let rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });
     expect(await rejected.getByLabel("SIP status").textContent()).toBe("403");
     expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^Unknown source/);
 
     await simulate({ service: "Acme Premium", dialled: "8613800138000" });
-    rejected = page.getByLabel("Decision").getByLabel("Rejected");
+    rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });
     expect(await rejected.getByLabel("SIP status").textContent()).toBe("404");
     expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^No customer rate/);
     // The call is in the URL: reloading replays it.

@@ -6,7 +6,7 @@ import { Badge, IconButton } from "../../components";
 import { formatFull } from "../../lib/format";
 import { toMicros } from "../carriers/carrier/money";
 import { formatRate } from "../rating/types";
-import { DROP_LABEL, REJECT_LABEL, STEP_LABEL, STRATEGY_LABEL, dropTone, type Decision, type DecisionRoute, type DroppedCandidate, type Translation } from "./types";
+import { DROP_LABEL, REJECT_LABEL, formatFx, STEP_LABEL, STRATEGY_LABEL, dropTone, type Decision, type DecisionRoute, type DecisionStep, type DroppedCandidate, type Translation } from "./types";
 
 const mono = "font-mono text-xs tabular";
 
@@ -167,6 +167,36 @@ const STEP_ICON = {
   info: <Info className="size-3.5 text-sky-600 dark:text-sky-400" aria-label="info" />,
 };
 
+/** The decision's steps as a pipeline: where the call went through, and where it stopped. */
+function StepStrip({ d }: { d: Decision }) {
+  const byStep = new Map(d.explanation.map((s) => [s.step, s.status]));
+  return (
+    <ol aria-label="Decision pipeline" className="flex flex-wrap items-center gap-1">
+      {(Object.keys(STEP_LABEL) as DecisionStep[]).map((step, i) => {
+        const status = byStep.get(step);
+        return (
+          <li key={step} className="flex items-center gap-1">
+            {i > 0 && <ArrowRight className="size-3 text-fg-subtle" aria-hidden />}
+            <span
+              className={clsx(
+                "inline-flex h-6 items-center gap-1 rounded-md border px-2 text-xs font-medium",
+                status === "ok" && "border-emerald-500/30 bg-emerald-50 text-emerald-800 dark:bg-emerald-500/10 dark:text-emerald-300",
+                status === "info" && "border-sky-500/30 bg-sky-50 text-sky-800 dark:bg-sky-500/10 dark:text-sky-300",
+                status === "reject" && "border-red-500/50 bg-red-100 text-red-800 dark:bg-red-500/20 dark:text-red-200",
+                !status && "border-dashed border-line text-fg-subtle",
+              )}
+              title={status ? undefined : "Not reached"}
+            >
+              {status ? STEP_ICON[status] : <CircleSlash className="size-3" aria-label="not reached" />}
+              {STEP_LABEL[step]}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
 function Trail({ d }: { d: Decision }) {
   return (
     <ol aria-label="Decision steps" className="divide-y divide-line">
@@ -181,7 +211,37 @@ function Trail({ d }: { d: Decision }) {
   );
 }
 
-function RouteRow({ r, planCurrency }: { r: DecisionRoute; planCurrency: string }) {
+/** Which optional columns the routes table needs for this decision. */
+interface RouteColumns {
+  order: "priority" | "weight" | null;
+  quality: boolean;
+  translations: boolean;
+}
+
+function routeColumns(d: Decision): RouteColumns {
+  const e = d.entry;
+  const order = !e ? null : e.strategy === "weighted" ? "weight" : e.strategy === "priority" || e.strategy === "priority_lcr" || (e.strategy === "quality" && e.qualityBase === "priority") ? "priority" : null;
+  return { order, quality: d.routes.some((r) => r.quality), translations: d.routes.some((r) => r.translations.length > 0) };
+}
+
+function routeHead(c: RouteColumns, planCurrency: string): string[] {
+  return [
+    "#",
+    "Egress interconnect",
+    "Carrier",
+    "Supplier prefix",
+    "Supplier rate",
+    `Rate (${planCurrency})`,
+    "Margin",
+    ...(c.order ? [c.order === "weight" ? "Weight" : "Priority"] : []),
+    ...(c.quality ? ["Quality (ASR · ACD · PDD)"] : []),
+    "Egress address",
+    "Sent as (dst / src)",
+    ...(c.translations ? ["Translations"] : []),
+  ];
+}
+
+function RouteRow({ r, planCurrency, c }: { r: DecisionRoute; planCurrency: string; c: RouteColumns }) {
   return (
     <tr className="hover:bg-surface-2">
       <td className={clsx(mono, "font-semibold")}>{r.position}</td>
@@ -203,17 +263,19 @@ function RouteRow({ r, planCurrency }: { r: DecisionRoute; planCurrency: string 
       <td className="text-right">
         <Rate value={r.supplierRate} currency={r.supplierCurrency} />
       </td>
-      <td className={clsx(mono, "text-right text-fg-muted")}>{r.fxRate ?? "—"}</td>
-      <td className="text-right">
+      <td className="text-right" title={r.fxRate ? `1 ${r.supplierCurrency} = ${formatFx(r.fxRate)} ${planCurrency}` : undefined}>
+        {r.fxRate && <span className="mr-1.5 font-mono text-2xs text-fg-subtle">@{formatFx(r.fxRate)}</span>}
         <Rate value={r.supplierRateInPlanCurrency} currency={planCurrency} className="font-semibold" />
       </td>
       <td className="text-right">
         <Margin value={r.margin} percent={r.marginPercent} />
       </td>
-      <td className={clsx(mono, "text-right text-fg-muted")}>{r.weight > 0 ? `${r.weight}%` : r.priority}</td>
-      <td className={mono} title={r.quality ? `ASR ${r.quality.asrPercent}% · ACD ${r.quality.acdS} s · PDD ${r.quality.pddMs} ms over ${r.quality.attempts} attempts` : "No statistics"}>
-        {r.quality ? `${r.quality.asrPercent}% · ${Math.round(r.quality.acdS)}s · ${r.quality.pddMs}ms` : <span className="text-fg-subtle">—</span>}
-      </td>
+      {c.order && <td className={clsx(mono, "text-right text-fg-muted")}>{c.order === "weight" ? `${r.weight}%` : r.priority}</td>}
+      {c.quality && (
+        <td className={mono} title={r.quality ? `ASR ${r.quality.asrPercent}% · ACD ${r.quality.acdS} s · PDD ${r.quality.pddMs} ms over ${r.quality.attempts} attempts` : "No statistics"}>
+          {r.quality ? `${r.quality.asrPercent}% · ${Math.round(r.quality.acdS)}s · ${r.quality.pddMs}ms` : <span className="text-fg-subtle">no stats</span>}
+        </td>
+      )}
       <td className={mono}>
         {r.sendTo.map((s) => (
           <span key={`${s.address}:${s.port}`} className="block">
@@ -223,15 +285,22 @@ function RouteRow({ r, planCurrency }: { r: DecisionRoute; planCurrency: string 
         ))}
       </td>
       <td className={mono}>
-        <span className="block">
-          {r.techPrefix && <span className="text-fg-subtle">{r.techPrefix}</span>}
-          {r.destination.slice(r.techPrefix.length)}
-        </span>
-        <span className="block text-fg-muted">{r.origination || "—"}</span>
+        {r.techPrefix && r.destination.startsWith(r.techPrefix) ? (
+          <>
+            <span className="text-fg-subtle">{r.techPrefix}</span>
+            {r.destination.slice(r.techPrefix.length)}
+          </>
+        ) : (
+          r.destination
+        )}
+        <span className="text-fg-subtle"> / </span>
+        <span className="text-fg-muted">{r.origination || "—"}</span>
       </td>
-      <td>
-        <TranslationList items={r.translations} />
-      </td>
+      {c.translations && (
+        <td>
+          <TranslationList items={r.translations} />
+        </td>
+      )}
     </tr>
   );
 }
@@ -264,13 +333,47 @@ function DroppedRow({ x, planCurrency }: { x: DroppedCandidate; planCurrency: st
   );
 }
 
-/** The whole explained decision: verdict, ingress / service / numbers / rate / credit / capacity, the trail, routes and drops. */
+/** The whole explained decision: verdict and pipeline, routes, drops, then ingress / numbers / rate / credit / capacity and the trail. */
 export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => void }) {
   const planCurrency = d.routingPlan?.currency ?? d.customerRate?.currency ?? "";
   const cr = d.customerRate;
+  const c = routeColumns(d);
+  // A call refused before routing has neither routes nor drops: no empty tables then.
+  const showRoutes = d.outcome === "route" || d.routes.length > 0;
+  const showDropped = d.outcome === "route" || d.dropped.length > 0;
   return (
     <div className="flex flex-col gap-3" aria-label="Decision">
       <Verdict d={d} />
+      <StepStrip d={d} />
+
+      {showRoutes && (
+        <Panel title={`Routes (${d.routes.length})`} aside={d.routingPlan ? <span className="text-2xs text-fg-subtle">per minute · compared in {d.routingPlan.currency}</span> : undefined}>
+          {d.routes.length === 0 ? (
+            <p className="px-3 py-3 text-sm text-fg-muted">No routes offered.</p>
+          ) : (
+            <ResultTable label="Routes" head={routeHead(c, planCurrency)}>
+              {d.routes.map((r) => (
+                <RouteRow key={r.position} r={r} planCurrency={planCurrency} c={c} />
+              ))}
+            </ResultTable>
+          )}
+        </Panel>
+      )}
+
+      {showDropped && (
+        <Panel title={`Dropped candidates (${d.dropped.length})`}>
+          {d.dropped.length === 0 ? (
+            <p className="px-3 py-2 text-sm text-fg-muted">None: every candidate was routable.</p>
+          ) : (
+            <ResultTable label="Dropped candidates" head={["Candidate", "Carrier", "Reason", "Why", "Supplier rate", `In ${planCurrency || "plan currency"}`, "Margin"]}>
+              {d.dropped.map((x, i) => (
+                <DroppedRow key={i} x={x} planCurrency={planCurrency} />
+              ))}
+            </ResultTable>
+          )}
+        </Panel>
+      )}
+
       <div className="grid gap-3 lg:grid-cols-3 xl:grid-cols-[repeat(3,minmax(0,1fr))_minmax(0,1.35fr)]">
         <Panel title="Ingress & service">
           <Facts
@@ -282,6 +385,25 @@ export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => 
               ["Tech prefix", d.service?.techPrefix ? <span className={mono}>{d.service.techPrefix}</span> : none],
               ["Match", d.service ? <span className={mono}>dst {d.service.destinationPrefix || "*"} · src {d.service.originationPrefix || "*"}</span> : none],
               ["Routing", d.service ? (d.service.routingMethod === "interconnect" ? "straight to an interconnect" : "routing plan") : none],
+              [
+                "Capacity",
+                d.capacity.length === 0 ? (
+                  <span className="text-fg-subtle">not checked</span>
+                ) : (
+                  <span className="flex flex-wrap gap-1" aria-label="Capacity checks">
+                    {d.capacity.map((k) => (
+                      <span
+                        key={`${k.scope}${k.kind}${k.id}`}
+                        title={`${k.scope} ${k.name}: ${k.inUse} of ${k.limit} ${k.kind === "cps" ? "calls per second" : "channels"}`}
+                        className={clsx("rounded px-1 font-mono text-2xs ring-1 ring-inset", k.ok ? "text-fg-muted ring-line" : "bg-red-50 text-red-700 ring-red-500/40 dark:bg-red-500/10 dark:text-red-300")}
+                      >
+                        {k.scope === "interconnect" ? "ic" : k.scope === "service" ? "svc" : "car"} {k.inUse}/{k.limit}
+                        {k.kind === "cps" ? "cps" : "ch"}
+                      </span>
+                    ))}
+                  </span>
+                ),
+              ],
             ]}
           />
         </Panel>
@@ -303,7 +425,7 @@ export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => 
               ["Plan", cr ? <Link to={`/rating/plans/${cr.ratingPlan.id}`} className="text-accent-text hover:underline">{cr.ratingPlan.name}</Link> : none],
               ["Prefix", cr ? <span aria-label="Customer prefix"><span className={clsx(mono, "font-semibold")}>{cr.prefix}</span> {cr.destination}</span> : none],
               ["Rate", cr ? <span aria-label="Customer rate"><Rate value={cr.rate} currency={cr.currency} className="font-semibold" /></span> : none],
-              ["In plan cur.", cr ? (cr.fxRate ? <span><Rate value={cr.rateInPlanCurrency} currency={planCurrency} /> <span className="text-2xs text-fg-subtle">@ {cr.fxRate}</span></span> : <span className="text-fg-subtle">same currency</span>) : none],
+              ["In plan cur.", cr ? (cr.fxRate ? <span><Rate value={cr.rateInPlanCurrency} currency={planCurrency} /> <span className="text-2xs text-fg-subtle">@{formatFx(cr.fxRate)}</span></span> : <span className="text-fg-subtle">same currency</span>) : none],
               ["Conn. fee", cr ? <Rate value={cr.connectionFee} currency={cr.currency} /> : none],
               [
                 "Credit",
@@ -320,53 +442,12 @@ export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => 
             ]}
           />
         </Panel>
-        <Panel title="Explanation" className="lg:col-span-3 xl:col-span-1 xl:row-span-2" aside={<span className={clsx(mono, "text-fg-subtle")} title="Engine time for this decision">{d.engineMicros.toFixed(1)} µs</span>}>
+        <Panel title="Explanation" className="lg:col-span-3 xl:col-span-1" aside={<span className={clsx(mono, "text-fg-subtle")} title="Engine time for this decision">{d.engineMicros.toFixed(1)} µs</span>}>
           <Trail d={d} />
         </Panel>
-        <Panel title={`Capacity (${d.capacity.length} checks)`} className="lg:col-span-3">
-          {d.capacity.length === 0 ? (
-            <p className="px-3 py-2 text-xs text-fg-muted">No ingress limits checked{d.outcome === "reject" ? " (the call stopped before this step)" : " (no limits configured)"}.</p>
-          ) : (
-            <div className="flex flex-wrap gap-1.5 px-3 py-2">
-              {d.capacity.map((c) => (
-                <span key={`${c.scope}${c.kind}${c.id}`} className={clsx("inline-flex items-center gap-1.5 rounded border px-2 py-0.5 text-xs", c.ok ? "border-line" : "border-red-500/40 bg-red-50 text-red-700 dark:bg-red-500/10 dark:text-red-300")}>
-                  {c.ok ? <Check className="size-3 text-emerald-600" aria-hidden /> : <CircleSlash className="size-3" aria-hidden />}
-                  <span className="text-fg-muted">{c.scope}</span> {c.name}
-                  <span className={mono}>
-                    {c.inUse}/{c.limit} {c.kind === "cps" ? "cps" : "ch"}
-                  </span>
-                </span>
-              ))}
-            </div>
-          )}
-        </Panel>
       </div>
-
-      <Panel title={`Routes (${d.routes.length})`} aside={d.routingPlan ? <span className="text-2xs text-fg-subtle">rates per minute · compared in {d.routingPlan.currency}</span> : undefined}>
-        {d.routes.length === 0 ? (
-          <p className="px-3 py-3 text-sm text-fg-muted">No routes offered.</p>
-        ) : (
-          <ResultTable label="Routes" head={["#", "Egress interconnect", "Carrier", "Supplier prefix", "Supplier rate", "FX", `Rate (${planCurrency})`, "Margin", "Prio/Wt", "Quality", "Egress address", "Sent as (dst / src)", "Translations"]}>
-            {d.routes.map((r) => (
-              <RouteRow key={`${r.position}`} r={r} planCurrency={planCurrency} />
-            ))}
-          </ResultTable>
-        )}
-      </Panel>
-
-      <Panel title={`Dropped candidates (${d.dropped.length})`}>
-        {d.dropped.length === 0 ? (
-          <p className="px-3 py-3 text-sm text-fg-muted">None: every candidate was routable.</p>
-        ) : (
-          <ResultTable label="Dropped candidates" head={["Candidate", "Carrier", "Reason", "Why", "Supplier rate", `In ${planCurrency || "plan currency"}`, "Margin"]}>
-            {d.dropped.map((x, i) => (
-              <DroppedRow key={i} x={x} planCurrency={planCurrency} />
-            ))}
-          </ResultTable>
-        )}
-      </Panel>
       <p className="flex items-center gap-1 text-xs text-fg-subtle">
-        Decided for {formatFull(d.at)} · seed <span className="font-mono">{d.seed}</span>
+        Decided for {formatFull(d.at)} · snapshot generation <span className="font-mono">{d.snapshot.generation}</span> (built {formatFull(d.snapshot.builtAt)}) · seed <span className="font-mono">{d.seed}</span>
         {onPinSeed && <IconButton size="xs" label={`Pin seed ${d.seed} to replay this decision`} icon={<Pin className="size-3.5" />} onClick={onPinSeed} />}
       </p>
     </div>

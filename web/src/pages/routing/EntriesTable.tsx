@@ -47,7 +47,7 @@ function guardLabel(e: RoutingEntry): string {
 }
 
 /** The plan's entries: server-side pages, search by prefix, live / future / expired and strategy filters. */
-export function EntriesTable({ plan, onAdd, onEdit }: { plan: RoutingPlan; onAdd?: () => void; onEdit: (e: RoutingEntry) => void }) {
+export function EntriesTable({ plan, onAdd, onEdit, simulateServiceId }: { plan: RoutingPlan; onAdd?: () => void; onEdit: (e: RoutingEntry) => void; simulateServiceId?: string }) {
   const qc = useQueryClient();
   const canWrite = !!onAdd;
   const [deleting, setDeleting] = useState<RoutingEntry | null>(null);
@@ -124,7 +124,7 @@ export function EntriesTable({ plan, onAdd, onEdit }: { plan: RoutingPlan; onAdd
               align="end"
               items={[
                 { label: canWrite ? "Edit…" : "View…", icon: <Pencil />, onSelect: () => onEdit(row.original) },
-                { label: "Simulate a call", icon: <Route />, to: `/routing/simulator?dialled=${row.original.prefix || ""}` },
+                { label: "Simulate a call", icon: <Route />, to: `/routing/simulator?dialled=${row.original.prefix || "0"}${simulateServiceId ? `&serviceId=${simulateServiceId}` : ""}` },
                 { type: "separator", hidden: !canWrite },
                 { label: "Delete…", icon: <Trash2 />, danger: true, hidden: !canWrite, onSelect: () => setDeleting(row.original) },
               ]}
@@ -134,7 +134,7 @@ export function EntriesTable({ plan, onAdd, onEdit }: { plan: RoutingPlan; onAdd
         ),
       },
     ],
-    [plan, canWrite, onEdit],
+    [plan, canWrite, onEdit, simulateServiceId],
   );
 
   return (

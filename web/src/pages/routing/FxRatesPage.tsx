@@ -11,13 +11,10 @@ import type { Page as ListPage } from "../../lib/types";
 import { currencyOptions } from "../carriers/carrier/labels";
 import { FormError } from "../carriers/carrier/ui";
 import { nowLocal, zonedLocalToIso } from "../rating/types";
-import { routingKeys, type FxRate } from "./types";
+import { formatFx, routingKeys, type FxRate } from "./types";
 
 const FILTERS = ["base", "quote"] as const;
 const FX_RE = /^\d{1,9}(\.\d{1,9})?$/;
-
-/** Up to 9 decimals, trailing zeros dropped (the string itself; no float). */
-const formatFx = (v: string) => v.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
 
 function AddFxDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const qc = useQueryClient();

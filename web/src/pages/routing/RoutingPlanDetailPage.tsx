@@ -144,7 +144,7 @@ export default function RoutingPlanDetailPage() {
           </Setting>
         </dl>
       </Card>
-      <EntriesTable plan={plan} onAdd={addEntry} onEdit={onEdit} />
+      <EntriesTable plan={plan} onAdd={addEntry} onEdit={onEdit} simulateServiceId={plan.services[0]?.id} />
 
       {canWrite && <PlanDialog open={dialog === "settings"} onClose={() => setDialog(null)} plan={plan} />}
       {entryDialog && <EntryDialog open onClose={() => setEntryDialog(null)} plan={plan} entry={entryDialog.entry} />}

@@ -165,6 +165,8 @@ export interface Decision {
   explanation: { step: DecisionStep; status: "ok" | "reject" | "info"; message: string }[];
   seed: number;
   engineMicros: number;
+  /** The in-memory snapshot the decision read. */
+  snapshot: { generation: number; builtAt: string };
 }
 export interface DecideBody {
   sourceIp?: string;
@@ -253,6 +255,9 @@ export const STEP_LABEL: Record<DecisionStep, string> = {
   capacity: "Capacity",
   routing: "Routing",
 };
+
+/** An FX rate for display: up to 9 decimals, trailing zeros dropped ("1.100000000" → "1.1"); the string itself, no float. */
+export const formatFx = (v: string) => v.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
 
 /** Query keys; everything about one plan starts with ["routing-plan", id]. */
 export const routingKeys = {
