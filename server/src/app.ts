@@ -22,11 +22,16 @@ import { searchRoutes } from "./search/routes.js";
 import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
 import { portalRoutes } from "./portal/routes.js";
+import { routingRoutes } from "./routing/routes.js";
+import { RoutingService } from "./routing/service.js";
+import type { CreditGate } from "./credit/gate.js";
 
 export interface AppOptions {
   logger?: boolean | object;
   /** Serve the built web app (web/dist) with SPA fallback. */
   serveWeb?: boolean;
+  /** Credit control for route decisions; default: the allow-all placeholder (credit/gate.ts). */
+  creditGate?: CreditGate;
 }
 
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -48,6 +53,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   const indexPath = path.join(webRoot, "index.html");
   const serveWeb = Boolean(opts.serveWeb) && fs.existsSync(indexPath);
   registerErrorHandling(app, { spaIndexHtml: serveWeb ? fs.readFileSync(indexPath) : undefined });
+  const routing = new RoutingService({ pool: services.pool, db: services.db }, { creditGate: opts.creditGate });
+  app.addHook("onClose", () => routing.close());
   await app.register(cookie);
 
   await app.register(swagger, {
@@ -84,6 +91,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(searchRoutes);
       await api.register(carrierRoutes);
       await api.register(ratingRoutes);
+      await api.register(routingRoutes, { routing });
       await api.register(portalRoutes);
     },
     { prefix: "/api" },

@@ -399,6 +399,8 @@ export const decisionDto = z.object({
   seed: z.number().int(),
   /** Time the engine took for this decision, in microseconds. */
   engineMicros: z.number(),
+  /** The in-memory snapshot the decision read (see GET /api/routing/status). */
+  snapshot: z.object({ generation: z.number().int(), builtAt: timestamp }),
 });
 export type DecisionDto = z.infer<typeof decisionDto>;
 

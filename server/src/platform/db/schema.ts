@@ -8,3 +8,4 @@ export * from "../../carriers/schema.js";
 export * from "../../ledger/schema.js";
 export * from "../../switch/schema.js";
 export * from "../../rating/schema.js";
+export * from "../../routing/schema.js";
