@@ -65,7 +65,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       const me = (await fetch("/api/auth/me").then((r) => r.json())) as { csrfToken: string };
       const res = await fetch(`/api${path}`, {
         method,
-        headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), "x-csrf-token": me.csrfToken },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -108,7 +108,7 @@ async function simulate(input: { sourceIp?: string; port?: string; service?: str
   await page.getByLabel("Calling Number").fill(input.calling ?? "");
   await page.getByRole("button", { name: "Simulate" }).click();
   await page.getByLabel("Decision", { exact: true }).waitFor();
-  await expect.poll(() => page.getByLabel("Decision", { exact: true }).getByLabel("Dialled as received").textContent()).toBe(input.dialled);
+  await expect.poll(() => page.getByLabel("Decision", { exact: true }).getByLabel("Dialled as received", { exact: true }).textContent()).toBe(input.dialled);
   await expect.poll(() => page.getByRole("button", { name: "Simulate" }).isEnabled()).toBe(true);
 }
 
@@ -239,11 +239,11 @@ describe("routing", () => {
       .toBe(2);
     const decision = page.getByLabel("Decision", { exact: true });
     await decision.getByLabel("Routed", { exact: true }).waitFor();
-    expect(await decision.getByLabel("Ingress interconnect").textContent()).toBe("Acme IN");
-    expect(await decision.getByLabel("Service").textContent()).toBe("Acme Premium");
-    expect(await decision.getByLabel("Customer prefix").textContent()).toMatch(/^44\s*United Kingdom$/);
-    expect(await decision.getByLabel("Customer rate").textContent()).toBe("0.0200USD");
-    expect(await decision.getByLabel("Credit verdict").textContent()).toMatch(/allowed/);
+    expect(await decision.getByLabel("Ingress interconnect", { exact: true }).textContent()).toBe("Acme IN");
+    expect(await decision.getByLabel("Service", { exact: true }).textContent()).toBe("Acme Premium");
+    expect(await decision.getByLabel("Customer prefix", { exact: true }).textContent()).toMatch(/^44\s*United Kingdom$/);
+    expect(await decision.getByLabel("Customer rate", { exact: true }).textContent()).toBe("0.0200USD");
+    expect(await decision.getByLabel("Credit verdict", { exact: true }).textContent()).toMatch(/allowed/);
 
     const first = await cells("Routes", 0);
     expect(first[0]).toBe("1");
@@ -272,9 +272,9 @@ describe("routing", () => {
     const decision = page.getByLabel("Decision", { exact: true });
     const rejected = decision.getByLabel("Rejected", { exact: true });
     await rejected.waitFor();
-    expect(await rejected.getByLabel("SIP status").textContent()).toBe("503");
-    expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^No route/);
-    expect(Number(await rejected.getByLabel("Q.850 cause").textContent())).toBeGreaterThan(0);
+    expect(await rejected.getByLabel("SIP status", { exact: true }).textContent()).toBe("503");
+    expect(await rejected.getByLabel("Reject reason", { exact: true }).textContent()).toMatch(/^No route/);
+    expect(Number(await rejected.getByLabel("Q.850 cause", { exact: true }).textContent())).toBeGreaterThan(0);
     const reasons = await page.getByRole("table", { name: "Dropped candidates" }).locator("tbody tr td:nth-child(3)").allTextContents();
     expect(reasons.sort()).toEqual(["Loss", "Over max rate"]);
     await shots("routing-simulator-reject");
@@ -283,13 +283,13 @@ describe("routing", () => {
   it("rejects an unknown source with 403 and a number without a customer rate with 404", async () => {
     await simulate({ sourceIp: "192.0.2.99", dialled: "442079460000" });
     let rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });
-    expect(await rejected.getByLabel("SIP status").textContent()).toBe("403");
-    expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^Unknown source/);
+    expect(await rejected.getByLabel("SIP status", { exact: true }).textContent()).toBe("403");
+    expect(await rejected.getByLabel("Reject reason", { exact: true }).textContent()).toMatch(/^Unknown source/);
 
     await simulate({ service: "Acme Premium", dialled: "8613800138000" });
     rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });
-    expect(await rejected.getByLabel("SIP status").textContent()).toBe("404");
-    expect(await rejected.getByLabel("Reject reason").textContent()).toMatch(/^No customer rate/);
+    expect(await rejected.getByLabel("SIP status", { exact: true }).textContent()).toBe("404");
+    expect(await rejected.getByLabel("Reject reason", { exact: true }).textContent()).toMatch(/^No customer rate/);
     // The call is in the URL: reloading replays it.
     expect(page.url()).toContain(`serviceId=${ids.service}`);
   });
