@@ -280,6 +280,23 @@ describe("routing", () => {
     await shots("routing-simulator-reject");
   });
 
+  it("routes a UK mobile call of the seeded demo by a reproducible 70/30 weighted draw", async () => {
+    // Acme UK Direct keeps the demo's "Wholesale USD" plan: 447 splits TAC Primary 70 / Orion 30, TAC Backup last.
+    await page.getByLabel("Seed").fill("7");
+    await simulate({ sourceIp: "203.0.113.10", port: "5060", dialled: "1002#447700900123" });
+    const routes = page.getByRole("table", { name: "Routes" });
+    await expect.poll(() => routes.locator("tbody tr").count()).toBe(3);
+    const first = (await cells("Routes", 0))[1];
+    expect(["TAC Primary", "Orion FRA"].some((n) => first?.includes(n))).toBe(true);
+    expect((await cells("Routes", 2))[1]).toContain("TAC Backup");
+    expect(await page.getByLabel("Service", { exact: true }).textContent()).toBe("Acme UK Direct");
+    // The same seed replays the same order.
+    await page.getByRole("button", { name: "Simulate" }).click();
+    await expect.poll(async () => (await cells("Routes", 0))[1]).toBe(first);
+    await page.getByLabel("Seed").fill("");
+    await shots("routing-simulator-weighted");
+  });
+
   it("rejects an unknown source with 403 and a number without a customer rate with 404", async () => {
     await simulate({ sourceIp: "192.0.2.99", dialled: "442079460000" });
     let rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });

@@ -442,7 +442,7 @@ export function DecisionView({ d, onPinSeed }: { d: Decision; onPinSeed?: () => 
             ]}
           />
         </Panel>
-        <Panel title="Explanation" className="lg:col-span-3 xl:col-span-1" aside={<span className={clsx(mono, "text-fg-subtle")} title="Engine time for this decision">{d.engineMicros.toFixed(1)} µs</span>}>
+        <Panel title="Explanation" className="lg:col-span-3 xl:col-span-1" aside={<span className={clsx(mono, "text-fg-subtle")} title="Engine time for this decision">{d.engineMicros < 1000 ? `${d.engineMicros.toFixed(1)} µs` : `${(d.engineMicros / 1000).toFixed(1)} ms`}</span>}>
           <Trail d={d} />
         </Panel>
       </div>

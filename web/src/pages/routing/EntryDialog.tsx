@@ -262,7 +262,7 @@ export function EntryDialog({ open, onClose, plan, entry }: { open: boolean; onC
 
   const order = orderField(form);
   const weightSum = form.candidates.reduce((s, c) => s + (Number(c.weight) || 0), 0);
-  const cols = clsx("grid items-center gap-2", order ? "grid-cols-[1.25rem_minmax(0,1fr)_4.5rem_6.5rem_6.5rem_4rem_auto]" : "grid-cols-[1.25rem_minmax(0,1fr)_6.5rem_6.5rem_4rem_auto]");
+  const cols = clsx("grid items-center gap-2", order ? "grid-cols-[1.25rem_minmax(0,1fr)_4.5rem_6.5rem_6.5rem_4rem_6.5rem]" : "grid-cols-[1.25rem_minmax(0,1fr)_6.5rem_6.5rem_4rem_6.5rem]");
   const general = save.error && Object.keys(server).length === 0 ? save.error : null;
   const candidatesError = err("candidates");
 

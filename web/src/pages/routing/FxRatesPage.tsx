@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { ArrowRightLeft, Plus, Trash2 } from "lucide-react";
-import { ActionDock, Button, ConfirmDialog, DataTable, Dialog, EmptyState, Field, IconButton, Input, Page, PageHeader, Select, TimeCell, toast } from "../../components";
+import { ActionDock, Badge, Button, ConfirmDialog, DataTable, Dialog, EmptyState, Field, IconButton, Input, Page, PageHeader, Select, TimeCell, toast } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { getDisplayTimeZone } from "../../lib/format";
@@ -116,6 +116,16 @@ export default function FxRatesPage() {
     placeholderData: keepPreviousData,
   });
   const now = useMemo(() => (list.dataUpdatedAt ? Date.now() : 0), [list.dataUpdatedAt]);
+  // Per pair, the newest rate already effective on this page: the one routing uses now.
+  const inEffect = useMemo(() => {
+    const best = new Map<string, FxRate>();
+    for (const r of list.data?.rows ?? []) {
+      const t = new Date(r.effectiveFrom).getTime();
+      const cur = best.get(`${r.base}${r.quote}`);
+      if (t <= now && (!cur || t > new Date(cur.effectiveFrom).getTime())) best.set(`${r.base}${r.quote}`, r);
+    }
+    return new Set([...best.values()].map((r) => r.id));
+  }, [list.data, now]);
 
   const columns = useMemo<ColumnDef<FxRate>[]>(
     () => [
@@ -149,7 +159,12 @@ export default function FxRatesPage() {
         cell: ({ row }) => (
           <span className="flex items-center gap-1.5">
             <TimeCell value={row.original.effectiveFrom} />
-            {new Date(row.original.effectiveFrom).getTime() > now && <span className="rounded bg-sky-500/10 px-1 text-2xs text-sky-700 dark:text-sky-300">future</span>}
+            {new Date(row.original.effectiveFrom).getTime() > now && <Badge tone="info">future</Badge>}
+            {inEffect.has(row.original.id) && (
+              <Badge tone="success" dot>
+                in effect
+              </Badge>
+            )}
           </span>
         ),
       },
@@ -162,7 +177,7 @@ export default function FxRatesPage() {
         cell: ({ row }) => canWrite && <IconButton size="sm" label={`Delete ${row.original.base}/${row.original.quote} rate`} icon={<Trash2 className="size-3.5" />} onClick={() => setDeleting(row.original)} />,
       },
     ],
-    [canWrite, now],
+    [canWrite, now, inEffect],
   );
   const currencies = useMemo(() => currencyOptions([t.filters.base, t.filters.quote]).slice(0, 40).map((c) => ({ value: c, label: c })), [t.filters.base, t.filters.quote]);
 
