@@ -5,7 +5,7 @@
  */
 import { divRoundHalfUp, formatMoney } from "../platform/money.js";
 import { lookup } from "../rating/engine/index.js";
-import { describeFxRate, type Decision, type Drop, type PrefixSet, type Route } from "./engine/index.js";
+import { describeFxRate, ingressLimits, type CapacityCheck, type Decision, type Drop, type LiveState, type PrefixSet, type Route } from "./engine/index.js";
 import { DECISION_STEPS, type DecisionDto, type RejectReason } from "./model.js";
 
 type Step = (typeof DECISION_STEPS)[number];
@@ -37,6 +37,8 @@ export interface DecisionMeta {
   dialled: string;
   calling: string;
   seed: number;
+  /** The live counters the decision read (to list the ingress limits it checked). */
+  live: LiveState;
   engineMicros: number;
   generation: number;
   builtAt: Date;
@@ -164,7 +166,7 @@ function droppedDto(x: Drop, d: Decision) {
   };
 }
 
-function rejectionMessage(d: Decision, meta: DecisionMeta): string {
+function rejectionMessage(d: Decision, meta: DecisionMeta, limits: CapacityCheck[]): string {
   const svc = d.service;
   const ic = d.ingress;
   const source = `${meta.sourceIp}${meta.sourcePort ? `:${meta.sourcePort}` : ""}`;
@@ -198,7 +200,7 @@ function rejectionMessage(d: Decision, meta: DecisionMeta): string {
       return `Credit refused (${d.credit && !d.credit.allowed ? d.credit.reason : "?"}): ${d.rejectDetail}`;
     case "capacity":
     case "cps": {
-      const c = d.capacity.find((x) => !x.ok)!;
+      const c = limits.find((x) => !x.ok)!;
       return `${c.scope === "service" ? `Service "${c.name}"` : c.name} is at its ${c.kind === "cps" ? "calls-per-second" : "channel"} limit (${c.inUse}/${c.limit})`;
     }
     case "no_routing_plan":
@@ -212,7 +214,7 @@ function rejectionMessage(d: Decision, meta: DecisionMeta): string {
   }
 }
 
-function explain(d: Decision, meta: DecisionMeta, rejection: string | null): DecisionDto["explanation"] {
+function explain(d: Decision, meta: DecisionMeta, rejection: string | null, limits: CapacityCheck[]): DecisionDto["explanation"] {
   const lines: DecisionDto["explanation"] = [];
   const failed = d.reject ? STEP_OF[d.reject] : null;
   const svc = d.service;
@@ -265,8 +267,8 @@ function explain(d: Decision, meta: DecisionMeta, rejection: string | null): Dec
         message = `${d.credit!.detail}${d.creditEnforced ? "" : " — calls are not checked against balances until credit control is wired in"}`;
         break;
       case "capacity":
-        message = d.capacity.length
-          ? d.capacity.map((c) => `${c.scope} ${c.name}: ${c.inUse}/${c.limit} ${c.kind === "cps" ? "calls this second" : "channels"}${c.ok ? "" : " (limit reached; service policy monitor: reported, not enforced)"}`).join("; ")
+        message = limits.length
+          ? limits.map((c) => `${c.scope} ${c.name}: ${c.inUse}/${c.limit} ${c.kind === "cps" ? "calls this second" : "channels"}${c.ok ? "" : " (limit reached; service policy monitor: reported, not enforced)"}`).join("; ")
           : "No channel or CPS limits on the customer's side";
         break;
       case "routing": {
@@ -289,7 +291,8 @@ function explain(d: Decision, meta: DecisionMeta, rejection: string | null): Dec
 export function toDecisionDto(d: Decision, meta: DecisionMeta): DecisionDto {
   const svc = d.service;
   const ic = d.ingress;
-  const rejection = d.reject ? rejectionMessage(d, meta) : null;
+  const limits = d.limitsChecked && svc ? ingressLimits(svc, meta.live) : [];
+  const rejection = d.reject ? rejectionMessage(d, meta, limits) : null;
   const customer = d.customerPlan && d.customerHandle >= 0 ? lookup(d.customerPlan.plan, d.destination, d.atMs) : null;
   return {
     outcome: d.outcome,
@@ -328,7 +331,7 @@ export function toDecisionDto(d: Decision, meta: DecisionMeta): DecisionDto {
           }
         : null,
     credit: d.credit ? { allowed: d.credit.allowed, enforced: d.creditEnforced, reason: d.credit.allowed ? null : d.credit.reason, detail: d.credit.detail } : null,
-    capacity: d.capacity,
+    capacity: limits,
     routingPlan: d.plan ? { id: d.plan.id, name: d.plan.name, currency: d.plan.currency, maxAttempts: d.plan.maxAttempts } : null,
     entry:
       d.entry && !d.entry.direct
@@ -345,7 +348,7 @@ export function toDecisionDto(d: Decision, meta: DecisionMeta): DecisionDto {
         : null,
     routes: d.routes.map((r, i) => routeDto(r, i + 1, d)),
     dropped: d.dropped.map((x) => droppedDto(x, d)),
-    explanation: explain(d, meta, rejection),
+    explanation: explain(d, meta, rejection, limits),
     seed: meta.seed,
     engineMicros: meta.engineMicros,
     snapshot: { generation: meta.generation, builtAt: meta.builtAt },

@@ -234,7 +234,12 @@ export const fxListQuery = z.object({
 export const fxRateDto = z.object({ id: z.uuid(), base: z.string(), quote: z.string(), rate: z.string(), effectiveFrom: timestamp, createdAt: timestamp });
 
 // ── The decision ──
-const dialled = z.string().trim().regex(/^\+?[0-9#*]{1,40}$/, "digits, optionally with a leading + and a tech prefix (# or *)");
+/** A tech prefix (digits, # and *) may come first; "+" may lead the whole or the number after the tech prefix. */
+const dialled = z
+  .string()
+  .trim()
+  .max(48)
+  .regex(/^\+?[0-9#*]*\+?[0-9]+$/, "digits, optionally after a tech prefix (digits, # or *) and a +");
 export const qualityStats = z.object({
   asrPercent: z.number().min(0).max(100),
   acdS: z.number().min(0),

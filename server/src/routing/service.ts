@@ -178,11 +178,12 @@ export class RoutingService {
       calling: input.calling,
       atMs: at.getTime(),
     };
-    const env = { credit: this.creditGate, live: input.simulate ? overlay(this.live, input.simulate) : this.live, rng: seededRng(seed) };
+    const live = input.simulate ? overlay(this.live, input.simulate) : this.live;
+    const env = { credit: this.creditGate, live, rng: seededRng(seed) };
     const t0 = performance.now();
     const decision = decide(snapshot, call, env);
     const engineMicros = Math.round((performance.now() - t0) * 1000 * 10) / 10;
-    return toDecisionDto(decision, { sourceIp: call.sourceIp, sourcePort: call.sourcePort, dialled: call.dialled, calling: call.calling, seed, engineMicros, generation, builtAt });
+    return toDecisionDto(decision, { sourceIp: call.sourceIp, sourcePort: call.sourcePort, dialled: call.dialled, calling: call.calling, seed, live, engineMicros, generation, builtAt });
   }
 
   /** Whether a service id is live in the tenant's snapshot (another tenant's is not). */

@@ -8,7 +8,7 @@
 import type { DropReason } from "../model.js";
 import { buildFxSeries, type FxSeries } from "./fx.js";
 import { IpIndex } from "./ip.js";
-import { PrefixSet, type PrefixSetEntry } from "./prefix-set.js";
+import { buildDigitTrie, PrefixSet, type PrefixSetEntry } from "./prefix-set.js";
 import type {
   BlacklistData,
   CandidateData,
@@ -16,7 +16,6 @@ import type {
   Carrier,
   CompiledEntry,
   CompiledRoutingPlan,
-  EntryNode,
   IngressBinding,
   Interconnect,
   RoutingEntryData,
@@ -83,6 +82,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       order: items.length,
       priority: c?.priority ?? 1,
       weight: c?.weight ?? 0,
+      dated: (c?.effectiveFrom ?? null) !== null || (c?.effectiveTo ?? null) !== null,
       from: open(c?.effectiveFrom ?? null),
       to: openEnd(c?.effectiveTo ?? null),
       staticReason,
@@ -110,6 +110,10 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
   return {
     data: entry,
     direct,
+    strategy: entry.strategy,
+    profitGuard: entry.profitGuard,
+    blocked: entry.blocked,
+    dated: entry.effectiveFrom !== null || entry.effectiveTo !== null,
     from: open(entry.effectiveFrom),
     to: openEnd(entry.effectiveTo),
     maxAttempts: entry.maxAttempts ?? planMaxAttempts,
@@ -119,16 +123,19 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
 }
 
 function compileRoutingPlan(plan: RoutingPlanData, lookups: Lookups): CompiledRoutingPlan {
-  const root: EntryNode = { children: [], entries: null };
-  for (const e of plan.entries) {
-    let node = root;
-    for (let i = 0; i < e.prefix.length; i++) {
-      const d = e.prefix.charCodeAt(i) - 48;
-      node = node.children[d] ??= { children: [], entries: null };
-    }
-    (node.entries ??= []).push(compileEntry(e, lookups, plan.maxAttempts));
+  const trie = buildDigitTrie(plan.entries.map((e) => e.prefix));
+  // Entries grouped by trie node (counting sort), each group by effective-from.
+  const entryStart = new Int32Array(trie.nodes + 1);
+  for (const node of trie.nodeOf) entryStart[node + 1]! += 1;
+  for (let n = 0; n < trie.nodes; n++) entryStart[n + 1]! += entryStart[n]!;
+  const slots = entryStart.slice();
+  const entries = new Array<CompiledEntry>(plan.entries.length);
+  plan.entries.forEach((e, i) => (entries[slots[trie.nodeOf[i]!]!++] = compileEntry(e, lookups, plan.maxAttempts)));
+  for (let n = 0; n < trie.nodes; n++) {
+    const group = entries.slice(entryStart[n]!, entryStart[n + 1]!).sort((a, b) => a.from - b.from);
+    group.forEach((e, k) => (entries[entryStart[n]! + k] = e));
   }
-  return { id: plan.id, name: plan.name, currency: plan.currency, maxAttempts: plan.maxAttempts, noRateSipCode: plan.noRateSipCode, root, entryCount: plan.entries.length };
+  return { id: plan.id, name: plan.name, currency: plan.currency, maxAttempts: plan.maxAttempts, noRateSipCode: plan.noRateSipCode, kids: trie.kids, entryStart, entries };
 }
 
 /** A service routing straight to one interconnect: a one-candidate priority entry, no profit guard. */

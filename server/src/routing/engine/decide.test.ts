@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compilePlan, type Rate } from "../../rating/engine/index.js";
 import { RFC3398_DEFAULTS } from "../../carriers/release-causes.js";
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { compileSnapshot, decide, seededRng, type DecideEnv } from "./index.js";
+import { compileSnapshot, decide, ingressLimits, seededRng, type DecideEnv } from "./index.js";
 import type {
   BlacklistData,
   CandidateData,
@@ -646,6 +646,8 @@ describe("customer rate, credit, capacity", () => {
     const d = run(w, { dialled: "7#442071234567" }, env({ live }));
     expect(d.reject).toBe(reason);
     if (reason) expect([d.sipStatus, d.q850Cause]).toEqual([503, 41]);
-    expect(d.capacity.length).toBe(1);
+    const limits = ingressLimits(d.service!, live);
+    expect(limits.length).toBe(1);
+    expect(d.limitReached).toBe(!limits[0]!.ok);
   });
 });

@@ -23,7 +23,7 @@
  * number strings) plus the credit request. Ingress matching runs on module-level state.
  */
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { lookupVersion } from "../../rating/engine/index.js";
+import { lookupVersion, type CompiledPlan } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
@@ -32,12 +32,13 @@ import type { Rng } from "./rng.js";
 import type {
   AppliedTranslation,
   CallInput,
+  CapacityCheck,
   CandidateItem,
   Carrier,
   CompiledEntry,
+  CompiledRoutingPlan,
   Decision,
   Drop,
-  EntryNode,
   IngressBinding,
   Interconnect,
   LiveState,
@@ -144,42 +145,50 @@ function reject(s: Snapshot, d: Decision, reason: RejectReason, sip: number, det
   return d;
 }
 
-/** The deepest entry on the number's path that is live at `atMs`. */
-export function findEntry(root: EntryNode, number: string, atMs: number): CompiledEntry | null {
-  let node: EntryNode | undefined = root;
+/** The deepest entry on the number's path (digits) that is live at `atMs`. */
+export function findEntry(plan: CompiledRoutingPlan, number: string, atMs: number): CompiledEntry | null {
+  const kids = plan.kids;
+  const start = plan.entryStart;
+  const entries = plan.entries;
   let found: CompiledEntry | null = null;
-  let i = 0;
-  for (;;) {
-    const list: CompiledEntry[] | null = node.entries;
-    if (list !== null) {
-      for (let k = 0; k < list.length; k++) {
-        const e = list[k]!;
-        if (e.from <= atMs && atMs < e.to) {
-          found = e;
-          break;
-        }
+  let node = 0;
+  for (let i = 0; ; ) {
+    for (let k = start[node]!, end = start[node + 1]!; k < end; k++) {
+      const e = entries[k]!;
+      if (!e.dated || (e.from <= atMs && atMs < e.to)) {
+        found = e;
+        break;
       }
     }
     if (i >= number.length) break;
-    node = node.children[number.charCodeAt(i++) - 48];
-    if (node === undefined) break;
+    node = kids[node * 10 + number.charCodeAt(i++) - 48]!;
+    if (node === 0) break;
   }
   return found;
 }
 
-const channelsOf = (live: LiveState, id: string) => live.channels.get(id) ?? 0;
-
-/** Records an ingress limit in d.capacity (when set); 1 when it is reached, else 0. */
-function checkLimit(d: Decision, live: LiveState, scope: "interconnect" | "service" | "carrier", kind: "channels" | "cps", id: string, name: string, limit: number | null): number {
-  if (limit === null) return 0;
-  const inUse = (kind === "cps" ? live.cps.get(id) : live.channels.get(id)) ?? 0;
-  const ok = inUse < limit;
-  d.capacity.push({ scope, kind, id, name, inUse, limit, ok });
-  return ok ? 0 : 1;
+/** Whether a counter has reached its limit (null = unlimited); empty maps cost one size check. */
+function atLimit(counters: ReadonlyMap<string, number>, id: string, limit: number | null): boolean {
+  return limit !== null && counters.size !== 0 && (counters.get(id) ?? 0) >= limit;
 }
 
-function overChannels(live: LiveState, id: string, limit: number | null): boolean {
-  return limit !== null && channelsOf(live, id) >= limit;
+/**
+ * The ingress limits step 5 checks, with their counters: for the explanation (the
+ * decision itself only tests them, allocating nothing).
+ */
+export function ingressLimits(service: Service, live: LiveState): CapacityCheck[] {
+  const ic = service.interconnect;
+  const out: CapacityCheck[] = [];
+  const add = (scope: CapacityCheck["scope"], kind: CapacityCheck["kind"], id: string, name: string, limit: number | null) => {
+    if (limit === null) return;
+    const inUse = (kind === "cps" ? live.cps.get(id) : live.channels.get(id)) ?? 0;
+    out.push({ scope, kind, id, name, inUse, limit, ok: inUse < limit });
+  };
+  add("interconnect", "channels", ic.id, ic.name, ic.capacity);
+  add("service", "channels", service.id, service.name, service.data.capacity);
+  add("carrier", "channels", ic.carrier.id, ic.carrier.name, ic.carrier.routingCapacity);
+  add("interconnect", "cps", ic.id, ic.name, ic.maxCps);
+  return out;
 }
 
 // ── Orders (module-level comparators: no closures) ──
@@ -228,6 +237,45 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
   return out;
 }
 
+/**
+ * Supplier rates of one decision, memoized by plan: interconnects of one supplier usually
+ * share a rating plan, so a number is looked up (and its rate converted to the compared
+ * currency) once per plan, not once per candidate. Slots are module-level and reset per
+ * decision, so nothing is allocated; slot MEMO is scratch once the memo is full.
+ */
+const MEMO = 16;
+const memoPlans: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(MEMO + 1).fill(null);
+const memoHandle = new Int32Array(MEMO + 1);
+const memoRate: bigint[] = new Array<bigint>(MEMO + 1).fill(0n);
+const memoInPlan: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
+const memoFx: (FxSeries | null)[] = new Array<FxSeries | null>(MEMO + 1).fill(null);
+const memoFxIndex = new Int32Array(MEMO + 1);
+let memoCount = 0;
+
+/** The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null: no FX rate). */
+function supplierRate(s: Snapshot, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string): number {
+  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return i;
+  const slot = memoCount < MEMO ? memoCount++ : MEMO;
+  memoPlans[slot] = plan;
+  const handle = lookupVersion(plan, dest, at);
+  memoHandle[slot] = handle;
+  memoFx[slot] = null;
+  memoFxIndex[slot] = -1;
+  if (handle < 0) return slot;
+  const rate = versionRate(plan, handle);
+  memoRate[slot] = rate;
+  if (plan.currency === cmpCurrency) {
+    memoInPlan[slot] = rate;
+    return slot;
+  }
+  const fx = s.fx.get(plan.currency)?.get(cmpCurrency) ?? null;
+  const i = fx === null ? -1 : fxIndexAt(fx, at);
+  memoFx[slot] = fx;
+  memoFxIndex[slot] = i;
+  memoInPlan[slot] = i < 0 ? null : convertAt(rate, fx!, i);
+  return slot;
+}
+
 function qualityFailure(e: CompiledEntry, q: QualityStats): string | null {
   const t = e.data;
   if (t.minAsrPercent !== null && q.asrPercent < t.minAsrPercent) return `ASR ${q.asrPercent}% < ${t.minAsrPercent}%`;
@@ -248,14 +296,18 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   const live = env.live;
   const cmpCurrency = d.compareCurrency!;
   const customer = d.customerRateInPlanMicros;
-  const guard = entry.data.profitGuard;
-  const quality = entry.data.strategy === "quality";
+  const guard = entry.profitGuard;
+  const quality = entry.strategy === "quality";
   const routes = d.routes;
   const dropped = d.dropped;
   const items = entry.items;
+  memoCount = 0;
+  // Minimum margin percent × customer rate, once: the test per candidate is margin × 10 000 < this.
+  const bp = entry.minMarginBasisPoints;
+  const bpOfCustomer = bp === null || customer === null ? null : bp * customer;
   for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
-    if (at < item.from || at >= item.to) {
+    if (item.dated && (at < item.from || at >= item.to)) {
       drop(dropped, item, "not_effective");
       continue;
     }
@@ -264,15 +316,15 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       continue;
     }
     const ic: Interconnect = item.interconnect!;
-    if (live.down.has(ic.id)) {
+    if (live.down.size !== 0 && live.down.has(ic.id)) {
       drop(dropped, item, "down");
       continue;
     }
-    if (overChannels(live, ic.id, ic.capacity) || overChannels(live, ic.carrier.id, ic.carrier.routingCapacity)) {
+    if (live.channels.size !== 0 && (atLimit(live.channels, ic.id, ic.capacity) || atLimit(live.channels, ic.carrier.id, ic.carrier.routingCapacity))) {
       drop(dropped, item, "capacity");
       continue;
     }
-    if (ic.maxCps !== null && (live.cps.get(ic.id) ?? 0) >= ic.maxCps) {
+    if (atLimit(live.cps, ic.id, ic.maxCps)) {
       drop(dropped, item, "cps");
       continue;
     }
@@ -293,23 +345,16 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       }
     }
     const plan = ic.supplierPlan!;
-    const handle = lookupVersion(plan.plan, dest, at);
+    const slot = supplierRate(s, plan.plan, dest, at, cmpCurrency);
+    const handle = memoHandle[slot]!;
     if (handle < 0) {
       drop(dropped, item, "no_rate");
       continue;
     }
-    const rate = versionRate(plan.plan, handle);
-    let fx: FxSeries | null = null;
-    let fxIndex = -1;
-    let inPlan = rate;
-    if (plan.plan.currency !== cmpCurrency) {
-      fx = s.fx.get(plan.plan.currency)?.get(cmpCurrency) ?? null;
-      fxIndex = fx === null ? -1 : fxIndexAt(fx, at);
-      if (fxIndex < 0) {
-        drop(dropped, item, "no_fx_rate", null, `${plan.plan.currency}→${cmpCurrency}`);
-        continue;
-      }
-      inPlan = convertAt(rate, fx!, fxIndex);
+    const inPlan = memoInPlan[slot]!;
+    if (inPlan === null) {
+      drop(dropped, item, "no_fx_rate", null, `${plan.plan.currency}→${cmpCurrency}`);
+      continue;
     }
     let stats: QualityStats | null = null;
     if (quality) {
@@ -321,10 +366,10 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       interconnect: ic,
       plan,
       handle,
-      rateMicros: rate,
+      rateMicros: memoRate[slot]!,
       connectionFeeMicros: versionConnectionFee(plan.plan, handle),
-      fx,
-      fxIndex,
+      fx: memoFx[slot]!,
+      fxIndex: memoFxIndex[slot]!,
       rateInPlanMicros: inPlan,
       marginMicros: customer === null ? null : customer - inPlan,
       quality: stats,
@@ -346,8 +391,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
         drop(dropped, item, "loss", route);
         continue;
       }
-      const bp = entry.minMarginBasisPoints;
-      if (margin < item.minMarginMicros || (bp !== null && margin * BASIS < bp * customer!)) {
+      if (margin < item.minMarginMicros || (bpOfCustomer !== null && margin * BASIS < bpOfCustomer)) {
         drop(dropped, item, "min_margin", route);
         continue;
       }
@@ -363,7 +407,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   }
 
   let ordered = routes;
-  switch (entry.data.strategy) {
+  switch (entry.strategy) {
     case "lcr":
       routes.sort(byLcr);
       break;
@@ -382,7 +426,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   }
   if (ordered.length > entry.maxAttempts) {
     for (let k = entry.maxAttempts; k < ordered.length; k++) drop(dropped, ordered[k]!.item, "max_attempts", ordered[k]!);
-    ordered.length = entry.maxAttempts;
+    ordered = ordered.slice(0, entry.maxAttempts);
   }
   for (const r of ordered) {
     const ic = r.interconnect;
@@ -427,7 +471,8 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
     customerRateInPlanMicros: null,
     credit: null,
     creditEnforced: env.credit !== allowAllCreditGate,
-    capacity: [],
+    limitsChecked: false,
+    limitReached: false,
     plan: null,
     entry: null,
     routes: [],
@@ -557,23 +602,22 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
 
   // 5. Capacity and CPS of the ingress side.
   const live = env.live;
-  const full =
-    checkLimit(d, live, "interconnect", "channels", ingress.id, ingress.name, ingress.capacity) +
-    checkLimit(d, live, "service", "channels", service.id, service.name, sd.capacity) +
-    checkLimit(d, live, "carrier", "channels", ingress.carrier.id, ingress.carrier.name, ingress.carrier.routingCapacity);
-  const fast = checkLimit(d, live, "interconnect", "cps", ingress.id, ingress.name, ingress.maxCps);
-  if (service.enforce && full + fast > 0) return reject(s, d, full > 0 ? "capacity" : "cps", 503);
+  d.limitsChecked = true;
+  const full = atLimit(live.channels, ingress.id, ingress.capacity) || atLimit(live.channels, service.id, sd.capacity) || atLimit(live.channels, ingress.carrier.id, ingress.carrier.routingCapacity);
+  const fast = atLimit(live.cps, ingress.id, ingress.maxCps);
+  d.limitReached = full || fast;
+  if (service.enforce && d.limitReached) return reject(s, d, full ? "capacity" : "cps", 503);
 
   // 6. Routing.
   let entry: CompiledEntry | null = service.direct;
   if (entry === null) {
     if (plan === null) return reject(s, d, "no_routing_plan", 503);
     d.plan = plan;
-    entry = findEntry(plan.root, dest, at);
+    entry = findEntry(plan, dest, at);
     if (entry === null) return reject(s, d, "no_route_entry", 503);
   }
   d.entry = entry;
-  if (entry.data.blocked) return reject(s, d, "blocked", 403, entry.data.prefix);
+  if (entry.blocked) return reject(s, d, "blocked", 403, entry.data.prefix);
   routeEntry(s, d, entry, ingress.carrier, env);
   if (!d.routes.length) return reject(s, d, "no_route", 503);
   return d;

@@ -12,6 +12,30 @@ export interface PrefixSetEntry {
   exact: boolean;
 }
 
+/**
+ * A digit trie over `values`: kids[node × 10 + digit] = child node, 0 = none (the root,
+ * node 0, is nobody's child); nodeOf[i] = the node where values[i] ends. Values must be
+ * digits ("" ends at the root).
+ */
+export function buildDigitTrie(values: readonly string[]): { kids: Int32Array; nodeOf: Int32Array; nodes: number } {
+  const kids: number[] = new Array<number>(10).fill(0);
+  let nodes = 1;
+  const nodeOf = new Int32Array(values.length);
+  values.forEach((value, v) => {
+    let node = 0;
+    for (let i = 0; i < value.length; i++) {
+      const slot = node * 10 + value.charCodeAt(i) - 48;
+      if (kids[slot] === 0) {
+        kids[slot] = nodes++;
+        for (let d = 0; d < 10; d++) kids.push(0);
+      }
+      node = kids[slot]!;
+    }
+    nodeOf[v] = node;
+  });
+  return { kids: Int32Array.from(kids), nodeOf, nodes };
+}
+
 export class PrefixSet {
   private constructor(
     /** kids[node × 10 + digit] = child node; 0 = none (the root, node 0, is nobody's child). */
@@ -22,25 +46,12 @@ export class PrefixSet {
 
   /** Entries must be digits; empty values are ignored. Returns null for an empty set. */
   static build(entries: readonly PrefixSetEntry[]): PrefixSet | null {
-    const kids: number[] = new Array<number>(10).fill(0);
-    const flags: number[] = [0];
-    let size = 0;
-    for (const { value, exact } of entries) {
-      if (!/^[0-9]+$/.test(value)) continue;
-      let node = 0;
-      for (let i = 0; i < value.length; i++) {
-        const slot = node * 10 + value.charCodeAt(i) - 48;
-        if (kids[slot] === 0) {
-          kids[slot] = flags.length;
-          flags.push(0);
-          for (let d = 0; d < 10; d++) kids.push(0);
-        }
-        node = kids[slot]!;
-      }
-      flags[node]! |= exact ? EXACT : PREFIX;
-      size++;
-    }
-    return size ? new PrefixSet(Int32Array.from(kids), Uint8Array.from(flags), size) : null;
+    const valid = entries.filter((e) => /^[0-9]+$/.test(e.value));
+    if (!valid.length) return null;
+    const trie = buildDigitTrie(valid.map((e) => e.value));
+    const flags = new Uint8Array(trie.nodes);
+    valid.forEach((e, i) => (flags[trie.nodeOf[i]!]! |= e.exact ? EXACT : PREFIX));
+    return new PrefixSet(trie.kids, flags, valid.length);
   }
 
   /** Prefix entries only, e.g. a service's destination match list. */

@@ -235,6 +235,8 @@ export interface CandidateItem {
   readonly order: number;
   readonly priority: number;
   readonly weight: number;
+  /** Has effective dates (else always effective: the hot path skips the comparison). */
+  readonly dated: boolean;
   readonly from: number;
   readonly to: number;
   /** A drop known without the call (deleted target, blocked, disabled, …); checked after the dates. */
@@ -248,6 +250,11 @@ export interface CompiledEntry {
   readonly data: RoutingEntryData;
   /** A service's direct route (no plan entry behind it). */
   readonly direct: boolean;
+  /** Copied from `data` for the hot path. */
+  readonly strategy: Strategy;
+  readonly profitGuard: boolean;
+  readonly blocked: boolean;
+  readonly dated: boolean;
   readonly from: number;
   readonly to: number;
   readonly maxAttempts: number;
@@ -256,21 +263,18 @@ export interface CompiledEntry {
   readonly items: readonly CandidateItem[];
 }
 
-interface EntryNode {
-  children: (EntryNode | undefined)[];
-  entries: CompiledEntry[] | null;
-}
-
 export interface CompiledRoutingPlan {
   readonly id: string;
   readonly name: string;
   readonly currency: string;
   readonly maxAttempts: number;
   readonly noRateSipCode: number;
-  readonly root: EntryNode;
-  readonly entryCount: number;
+  /** Digit trie of the entries' prefixes: kids[node × 10 + digit] = child node, 0 = none. */
+  readonly kids: Int32Array;
+  /** The entries of node n are entries[entryStart[n] … entryStart[n + 1]), by effective-from. */
+  readonly entryStart: Int32Array;
+  readonly entries: readonly CompiledEntry[];
 }
-export type { EntryNode };
 
 export interface IngressBinding {
   readonly interconnect: Interconnect;
@@ -408,7 +412,10 @@ export interface Decision {
   customerRateInPlanMicros: bigint | null;
   credit: CreditVerdict | null;
   creditEnforced: boolean;
-  capacity: CapacityCheck[];
+  /** Step 5 ran (the ingress limits can be listed with ingressLimits()). */
+  limitsChecked: boolean;
+  /** An ingress limit was reached (rejected, or reported under a monitor policy). */
+  limitReached: boolean;
   plan: CompiledRoutingPlan | null;
   entry: CompiledEntry | null;
   routes: Route[];
