@@ -12,6 +12,8 @@ import { parentPort, workerData } from "node:worker_threads";
 
 export interface LoadJob {
   port: number;
+  /** POST /api/routing/decide with the bodies, or GET this path (a floor: auth and HTTP only). */
+  getPath?: string;
   token: string;
   bodies: string[];
   mode: "closed" | "open";
@@ -42,9 +44,11 @@ function run(job: LoadJob): Promise<LoadResult> {
     failures[what] = (failures[what] ?? 0) + 1;
   };
   const send = (scheduled: number, done: () => void) => {
-    const body = job.bodies[sent++ % job.bodies.length]!;
+    const body = job.getPath ? "" : job.bodies[sent % job.bodies.length]!;
+    sent++;
+    const headers = job.getPath ? { authorization: `Bearer ${job.token}` } : { authorization: `Bearer ${job.token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) };
     const req = http.request(
-      { host: "127.0.0.1", port: job.port, method: "POST", path: "/api/routing/decide", agent, headers: { authorization: `Bearer ${job.token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      { host: "127.0.0.1", port: job.port, method: job.getPath ? "GET" : "POST", path: job.getPath ?? "/api/routing/decide", agent, headers },
       (res) => {
         res.resume();
         res.on("end", () => {

@@ -118,10 +118,13 @@ function load(job: Omit<LoadJob, "port" | "token" | "bodies">): Promise<LoadResu
 await load({ mode: "closed", seconds: 2, concurrency: 16, rate: 0 }); // warm-up
 const closed = await load({ mode: "closed", seconds: HTTP_SECONDS / 2, concurrency: 16, rate: 0 });
 const httpRate = closed.ok / closed.seconds;
+// The floor of any authenticated request on this server: API-key lookup, HTTP, a small JSON answer.
+const floor = await load({ mode: "closed", seconds: HTTP_SECONDS / 4, concurrency: 16, rate: 0, getPath: "/api/routing/status" });
+const floorRate = floor.ok / floor.seconds;
 const open = await load({ mode: "open", seconds: HTTP_SECONDS, concurrency: 64, rate: RATE });
 const lat = open.latencies.sort((a, b) => a - b);
 const failures = (r: LoadResult) => (r.errors ? ` (failed: ${Object.entries(r.failures).map(([k, v]) => `${k} ×${v}`).join(", ")})` : "");
-log(`http max: ${fmt(httpRate)} decisions/s with 16 in flight${failures(closed)}`);
+log(`http max: ${fmt(httpRate)} decisions/s with 16 in flight${failures(closed)}; GET /api/routing/status (auth + HTTP only): ${fmt(floorRate)}/s`);
 log(`http at ${fmt(RATE)}/s: ${fmt(open.ok / open.seconds)} decisions/s done, p50 ${fmt(quantile(lat, 0.5), 2)} ms, p99 ${fmt(quantile(lat, 0.99), 2)} ms, max ${fmt(lat.at(-1) ?? NaN, 2)} ms${failures(open)}`);
 
 // ── 3. PostgreSQL baseline ──
@@ -181,7 +184,7 @@ log(`
 Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores
 Results (${fmt(PREFIXES)}-prefix decks × 5, ${fmt(world.counts.carriers!)} carriers, ${fmt(world.counts.interconnects!)} interconnects, ${fmt(world.counts.services!)} services, ${fmt(world.counts.entries!)} routing entries)
   in process (engine decide)            ${fmt(inProcess)} decisions/s wall clock, ${fmt(inProcessCpu)} per CPU-second, one core   (target ≥ 200,000)
-  over HTTP, max (16 in flight)         ${fmt(httpRate)} decisions/s
+  over HTTP, max (16 in flight)         ${fmt(httpRate)} decisions/s   (an authenticated GET of the status: ${fmt(floorRate)}/s)
   over HTTP at ${fmt(RATE)}/s                 p50 ${fmt(quantile(lat, 0.5), 2)} ms, p99 ${fmt(quantile(lat, 0.99), 2)} ms   (target p99 < 2 ms)
   baseline: PostgreSQL, one statement   ${fmt(sqlRate)} decisions/s, one session (${fmt(sqlRoutes / sqlCalls.length, 2)} routes per call)
   ratio in process / SQL                ${fmt(inProcess / sqlRate)}×

@@ -319,6 +319,25 @@ describe("FX rates", () => {
 });
 
 describe("the in-memory snapshot follows committed changes", () => {
+  it("every table the snapshot is loaded from notifies routing_change", async () => {
+    const r = await t.pool.query<{ table: string }>("SELECT DISTINCT event_object_table AS table FROM information_schema.triggers WHERE trigger_name = 'routing_change' ORDER BY 1");
+    // load.ts reads these (rates reach it through rating_plans.updated_at, bumped by every applied deck).
+    expect(r.rows.map((x) => x.table)).toEqual([
+      "blacklist_entries",
+      "carriers",
+      "fx_rates",
+      "interconnects",
+      "rating_plans",
+      "release_cause_mappings",
+      "routing_candidates",
+      "routing_entries",
+      "routing_plans",
+      "services",
+      "trunk_group_members",
+      "trunk_groups",
+    ]);
+  });
+
   it("entry, interconnect and FX changes reach decisions without a restart", async () => {
     const call = { ...ACME_IN, dialled: "1002#442071234567" };
     expect(names(await decide(noc, call))).toEqual(["Orion FRA", "TAC Primary", "TAC Backup"]);

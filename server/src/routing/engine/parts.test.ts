@@ -114,3 +114,21 @@ describe("rating version readers", () => {
     }
   });
 });
+
+describe("the engine is pure", () => {
+  it("imports nothing that does I/O (no database, HTTP, files or clock of its own)", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const dir = path.dirname(new URL(import.meta.url).pathname);
+    const offenders = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .flatMap((f) => {
+        const text = fs.readFileSync(path.join(dir, f), "utf8");
+        const imports = [...text.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!);
+        const bad = imports.filter((i) => /drizzle|^pg$|fastify|node:fs|node:http|platform\/db|platform\/http|\.\.\/(service|load|routes|plans|entries|fx)\.js/.test(i));
+        return [...bad.map((b) => `${f} imports ${b}`), ...(/Date\.now\(\)|new Date\(\)/.test(text) ? [`${f} reads the clock`] : [])];
+      });
+    expect(offenders).toEqual([]);
+  });
+});
