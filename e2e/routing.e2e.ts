@@ -128,6 +128,25 @@ describe("routing", () => {
     await page.getByRole("link", { name: "FX Rates" }).first().waitFor();
   });
 
+  it("routes a UK mobile call of the seeded demo by a reproducible 70/30 weighted draw", async () => {
+    // The demo seed, before this file changes it: Acme UK Direct routes by "Wholesale USD", whose 447 entry
+    // splits TAC Primary 70 / Orion 30 with TAC Backup last.
+    await page.goto(`${server.url}/routing/simulator`);
+    await page.getByLabel("Seed", { exact: true }).fill("7");
+    await simulate({ sourceIp: "203.0.113.10", port: "5060", dialled: "1002#447700900123" });
+    const routes = page.getByRole("table", { name: "Routes" });
+    await expect.poll(() => routes.locator("tbody tr").count()).toBe(3);
+    const first = (await cells("Routes", 0))[1];
+    expect(["TAC Primary", "Orion FRA"].some((n) => first?.includes(n))).toBe(true);
+    expect((await cells("Routes", 2))[1]).toContain("TAC Backup");
+    expect(await page.getByLabel("Service", { exact: true }).textContent()).toBe("Acme UK Direct");
+    // The same seed replays the same order.
+    await page.getByRole("button", { name: "Simulate" }).click();
+    await expect.poll(async () => (await cells("Routes", 0))[1]).toBe(first);
+    await page.getByLabel("Seed", { exact: true }).fill("");
+    await shots("routing-simulator-weighted");
+  });
+
   it("prepares customer and supplier rates through the API", async () => {
     // Customer (sell, USD): UK 0.02, UK mobile 0.05. Suppliers: TAC (USD) 0.008 / 0.03; Orion (EUR) 0.006 / 0.06.
     const sell = await ratedPlan("E2E Sell USD", "customer", "USD", ["44,United Kingdom,0.0200", "447,United Kingdom Mobile,0.0500"]);
@@ -280,23 +299,6 @@ describe("routing", () => {
     await shots("routing-simulator-reject");
   });
 
-  it("routes a UK mobile call of the seeded demo by a reproducible 70/30 weighted draw", async () => {
-    // Acme UK Direct keeps the demo's "Wholesale USD" plan: 447 splits TAC Primary 70 / Orion 30, TAC Backup last.
-    await page.getByLabel("Seed").fill("7");
-    await simulate({ sourceIp: "203.0.113.10", port: "5060", dialled: "1002#447700900123" });
-    const routes = page.getByRole("table", { name: "Routes" });
-    await expect.poll(() => routes.locator("tbody tr").count()).toBe(3);
-    const first = (await cells("Routes", 0))[1];
-    expect(["TAC Primary", "Orion FRA"].some((n) => first?.includes(n))).toBe(true);
-    expect((await cells("Routes", 2))[1]).toContain("TAC Backup");
-    expect(await page.getByLabel("Service", { exact: true }).textContent()).toBe("Acme UK Direct");
-    // The same seed replays the same order.
-    await page.getByRole("button", { name: "Simulate" }).click();
-    await expect.poll(async () => (await cells("Routes", 0))[1]).toBe(first);
-    await page.getByLabel("Seed").fill("");
-    await shots("routing-simulator-weighted");
-  });
-
   it("rejects an unknown source with 403 and a number without a customer rate with 404", async () => {
     await simulate({ sourceIp: "192.0.2.99", dialled: "442079460000" });
     let rejected = page.getByLabel("Decision", { exact: true }).getByLabel("Rejected", { exact: true });
@@ -309,5 +311,27 @@ describe("routing", () => {
     expect(await rejected.getByLabel("Reject reason", { exact: true }).textContent()).toMatch(/^No customer rate/);
     // The call is in the URL: reloading replays it.
     expect(page.url()).toContain(`serviceId=${ids.service}`);
+  });
+
+  it("opens the demo's priority-groups entry with a trunk group candidate for editing", async () => {
+    await page.goto(`${server.url}/routing/plans`);
+    await page.getByRole("cell", { name: "Wholesale USD", exact: true }).click();
+    await page.getByRole("heading", { name: "Wholesale USD" }).waitFor();
+    const entries = page.getByRole("table", { name: "Routing entries" });
+    await entries.getByRole("cell", { name: "447", exact: true }).waitFor();
+    const d = dialog();
+    // The theme menu sits under the dialog's backdrop: one screenshot per theme, reopening the dialog.
+    for (const theme of ["Dark", "Light"] as const) {
+      await setTheme(theme);
+      await entries.getByRole("cell", { name: "44", exact: true }).click();
+      await d.getByRole("heading", { name: "Edit entry 44" }).waitFor();
+      expect(await d.getByLabel("Strategy").inputValue()).toBe("priority_lcr");
+      await d.getByRole("listitem", { name: /: Tier-1 Suppliers$/ }).waitFor();
+      expect(await d.getByLabel("Group of Tier-1 Suppliers").inputValue()).toBe("1");
+      expect(await d.getByLabel("Group of Acme OUT").inputValue()).toBe("2");
+      await shot(`routing-entry-dialog-groups-${theme.toLowerCase()}`);
+      await d.getByRole("button", { name: "Cancel" }).click();
+      await d.waitFor({ state: "detached" });
+    }
   });
 });
