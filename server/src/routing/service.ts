@@ -94,7 +94,8 @@ export class RoutingService {
   /** Marks the tenant's snapshot stale and rebuilds it in the background (no-op before its first decision). */
   invalidate(tenantId: string): void {
     const st = this.tenants.get(tenantId);
-    if (st?.snapshot) void this.refresh(st).catch(() => {});
+    // During the first build too: the change may have committed after the build's read began.
+    if (st?.snapshot || st?.building) void this.refresh(st).catch(() => {});
   }
 
   private refresh(st: TenantState): Promise<void> {

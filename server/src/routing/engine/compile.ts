@@ -63,6 +63,13 @@ function staticDrop(ic: Interconnect): DropReason | null {
   return null;
 }
 
+/** The item with its static drop built once (decisions list that one object). */
+function withStaticDrop(fields: Omit<CandidateItem, "staticDrop">): CandidateItem {
+  const item: { -readonly [K in keyof CandidateItem]: CandidateItem[K] } = { ...fields, staticDrop: null };
+  if (item.staticReason !== null) item.staticDrop = Object.freeze({ item, reason: item.staticReason, route: null, detail: null });
+  return item;
+}
+
 /** Expands an entry's candidates into items, one per interconnect (trunk groups → members in order). */
 export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxAttempts: number, direct = false): CompiledEntry {
   const items: CandidateItem[] = [];
@@ -75,7 +82,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       else staticReason = staticDrop(ic);
     }
     if (ic) seen.add(ic.id);
-    items.push({
+    const item = {
       candidate: c,
       interconnect: ic,
       trunkGroup: group,
@@ -88,7 +95,8 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       staticReason,
       maxRateMicros: minRate(entry.maxSupplierRateMicros, c?.maxSupplierRateMicros ?? null),
       minMarginMicros: c?.minMarginMicros ?? entry.minMarginMicros,
-    });
+    };
+    items.push(withStaticDrop(item));
   };
   for (const c of entry.candidates) {
     if (c.interconnectId !== null) {
@@ -162,7 +170,7 @@ function directEntry(serviceId: string, interconnectId: string, lookups: Lookups
   };
   const compiled = compileEntry(entry, lookups, 1, true);
   // The item stands for the service's setting, not a plan candidate.
-  return { ...compiled, items: compiled.items.map((i) => ({ ...i, candidate: null })) };
+  return { ...compiled, items: compiled.items.map(({ staticDrop: _d, ...i }) => withStaticDrop({ ...i, candidate: null })) };
 }
 
 export function compileSnapshot(data: SnapshotData): Snapshot {

@@ -311,8 +311,8 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       drop(dropped, item, "not_effective");
       continue;
     }
-    if (item.staticReason !== null) {
-      drop(dropped, item, item.staticReason);
+    if (item.staticDrop !== null) {
+      dropped.push(item.staticDrop);
       continue;
     }
     const ic: Interconnect = item.interconnect!;

@@ -241,6 +241,8 @@ export interface CandidateItem {
   readonly to: number;
   /** A drop known without the call (deleted target, blocked, disabled, …); checked after the dates. */
   readonly staticReason: DropReason | null;
+  /** That drop, built once: every decision lists the same (immutable) object. */
+  readonly staticDrop: Drop | null;
   /** The stricter of the entry's and the candidate's maximum, plan currency; null = none. */
   readonly maxRateMicros: bigint | null;
   readonly minMarginMicros: bigint;
