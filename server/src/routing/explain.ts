@@ -277,7 +277,9 @@ function explain(d: Decision, meta: DecisionMeta, rejection: string | null, limi
         if (e.direct) {
           message = `Service routes straight to ${d.routes[0]?.interconnect.name}; ${summary}`;
         } else {
-          const strategy = e.data.strategy === "quality" ? `quality over ${e.data.qualityBase}` : e.data.strategy;
+          const withStats = d.routes.filter((r) => r.quality !== null).length;
+          const strategy =
+            e.data.strategy === "quality" ? `quality over ${e.data.qualityBase} (${withStats ? `statistics for ${withStats} of ${d.routes.length} routes` : `no statistics yet: ${e.data.qualityBase} order`})` : e.data.strategy;
           message = `"${d.plan!.name}" entry ${e.data.prefix || "(default)"}: ${strategy}${e.data.strategy === "weighted" ? ` (seed ${meta.seed})` : ""}, compared in ${d.compareCurrency}, at most ${e.maxAttempts} attempts; ${summary}`;
         }
         break;
