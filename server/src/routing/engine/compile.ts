@@ -63,13 +63,6 @@ function staticDrop(ic: Interconnect): DropReason | null {
   return null;
 }
 
-/** The item with its static drop built once (decisions list that one object). */
-function withStaticDrop(fields: Omit<CandidateItem, "staticDrop">): CandidateItem {
-  const item: { -readonly [K in keyof CandidateItem]: CandidateItem[K] } = { ...fields, staticDrop: null };
-  if (item.staticReason !== null) item.staticDrop = Object.freeze({ item, reason: item.staticReason, route: null, detail: null });
-  return item;
-}
-
 /** Expands an entry's candidates into items, one per interconnect (trunk groups → members in order). */
 export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxAttempts: number, direct = false): CompiledEntry {
   const items: CandidateItem[] = [];
@@ -82,8 +75,10 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       else staticReason = staticDrop(ic);
     }
     if (ic) seen.add(ic.id);
-    const item = {
-      candidate: c,
+    // One object literal for every item (one hidden class: the hot path reads them all alike).
+    const item: { -readonly [K in keyof CandidateItem]: CandidateItem[K] } = {
+      // A service's direct route stands for the service's setting, not a plan candidate.
+      candidate: direct ? null : c,
       interconnect: ic,
       trunkGroup: group,
       order: items.length,
@@ -93,10 +88,12 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       from: open(c?.effectiveFrom ?? null),
       to: openEnd(c?.effectiveTo ?? null),
       staticReason,
+      staticDrop: null,
       maxRateMicros: minRate(entry.maxSupplierRateMicros, c?.maxSupplierRateMicros ?? null),
       minMarginMicros: c?.minMarginMicros ?? entry.minMarginMicros,
     };
-    items.push(withStaticDrop(item));
+    if (staticReason !== null) item.staticDrop = { item, reason: staticReason, route: null, detail: null };
+    items.push(item);
   };
   for (const c of entry.candidates) {
     if (c.interconnectId !== null) {
@@ -168,9 +165,7 @@ function directEntry(serviceId: string, interconnectId: string, lookups: Lookups
     effectiveTo: null,
     candidates: [{ id: serviceId, interconnectId, trunkGroupId: null, priority: 1, weight: 0, blocked: false, maxSupplierRateMicros: null, minMarginMicros: null, effectiveFrom: null, effectiveTo: null }],
   };
-  const compiled = compileEntry(entry, lookups, 1, true);
-  // The item stands for the service's setting, not a plan candidate.
-  return { ...compiled, items: compiled.items.map(({ staticDrop: _d, ...i }) => withStaticDrop({ ...i, candidate: null })) };
+  return compileEntry(entry, lookups, 1, true);
 }
 
 export function compileSnapshot(data: SnapshotData): Snapshot {
