@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
+import { purgeExpired } from "../src/recycle-bin/recycle-bin.js";
 
 /**
  * Routing through HTTP on the seeded demo tenant: the decisions the Route Simulator
@@ -260,6 +261,28 @@ describe("routing plans and entries", () => {
     expect((await readonly.request("POST", "/api/routing-plans", { name: "Nope", currency: "USD" })).status).toBe(403);
     expect((await readonly.request("POST", "/api/fx-rates", { base: "EUR", quote: "USD", rate: "1.1", effectiveFrom: AT })).status).toBe(403);
     expect((await noc.request("POST", "/api/routing-plans", { name: "NOC plan", currency: "USD" })).status).toBe(201);
+  });
+
+  it("once past retention a deleted plan is purged with its entries and candidates; a live name blocks restoring", async () => {
+    const tac = await idOf(admin, "/api/interconnects?q=TAC", "TAC Primary");
+    const plan = (await admin.request("POST", "/api/routing-plans", { name: "Purged plan", currency: "USD" })).json;
+    await admin.request("POST", `/api/routing-plans/${plan.id}/entries`, { prefix: "44", candidates: [{ interconnectId: tac }] });
+    await admin.request("POST", `/api/routing-plans/${plan.id}/entries`, { prefix: "", candidates: [{ interconnectId: tac }] });
+    const ofPlan = `entry_id IN (SELECT id FROM routing_entries WHERE plan_id = '${plan.id}')`;
+    expect(await countRows(t.pool, "routing_candidates", ofPlan)).toBe(2);
+    const candidates = await countRows(t.pool, "routing_candidates");
+
+    expect((await admin.request("DELETE", `/api/routing-plans/${plan.id}`)).status).toBe(200);
+    const twin = (await admin.request("POST", "/api/routing-plans", { name: "Purged plan", currency: "EUR" })).json;
+    expect((await admin.request("POST", "/api/recycle-bin/restore", { entityType: "routing_plan", id: plan.id })).status).toBe(409);
+    await admin.request("DELETE", `/api/routing-plans/${twin.id}`);
+
+    await t.pool.query("UPDATE routing_plans SET deleted_at = now() - interval '40 days' WHERE id = $1", [plan.id]);
+    // The recycle-bin.purge job's handler, run here directly.
+    await purgeExpired(t.pool, { tenantId: admin.me.tenant.id }, { jobId: "test", progress: async () => {} });
+    expect(await countRows(t.pool, "routing_plans", `id = '${plan.id}'`)).toBe(0);
+    expect(await countRows(t.pool, "routing_entries", `plan_id = '${plan.id}'`)).toBe(0);
+    expect(await countRows(t.pool, "routing_candidates")).toBe(candidates - 2);
   });
 
   it("a deleted plan is in the recycle bin and can be restored", async () => {
