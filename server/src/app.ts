@@ -25,11 +25,16 @@ import { ledgerRoutes } from "./ledger/routes.js";
 import { registerCreditControl } from "./credit/plugin.js";
 import { portalRoutes } from "./portal/routes.js";
 import { cdrRoutes } from "./cdrs/routes.js";
+import { routingRoutes } from "./routing/routes.js";
+import { RoutingService } from "./routing/service.js";
+import type { CreditGate } from "./credit/gate.js";
 
 export interface AppOptions {
   logger?: boolean | object;
   /** Serve the built web app (web/dist) with SPA fallback. */
   serveWeb?: boolean;
+  /** Credit control for route decisions; default: the ledger's credit control (credit/control.ts). */
+  creditGate?: CreditGate;
 }
 
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -52,6 +57,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   const indexPath = path.join(webRoot, "index.html");
   const serveWeb = Boolean(opts.serveWeb) && fs.existsSync(indexPath);
   registerErrorHandling(app, { spaIndexHtml: serveWeb ? fs.readFileSync(indexPath) : undefined });
+  const routing = new RoutingService({ pool: services.pool, db: services.db }, { creditGate: opts.creditGate ?? app.credit });
+  app.decorate("routing", routing);
+  app.addHook("onClose", () => routing.close());
   await app.register(cookie);
 
   await app.register(swagger, {
@@ -89,6 +97,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(carrierRoutes);
       await api.register(ratingRoutes);
       await api.register(ledgerRoutes);
+      await api.register(routingRoutes, { routing });
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
     },

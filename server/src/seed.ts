@@ -11,6 +11,7 @@ import type { Role } from "./identity/permissions.js";
 import type { JobQueue } from "./platform/jobs/boss.js";
 import { seedDemoCarriers } from "./carriers/seed.js";
 import { resetReleaseCauses } from "./carriers/release-causes.js";
+import { seedDemoRouting } from "./routing/seed.js";
 
 export const DEMO_PASSWORD = "didtron-demo";
 export const DEMO_SUPER_ADMIN = "super@didtron.local";
@@ -21,7 +22,8 @@ const LAST = ["Okafor", "Silva", "Novak", "Hughes", "Tanaka", "Haddad", "Kowalsk
 /**
  * First-run demo data: two tenants (so isolation can be seen and tested), a super
  * admin, one user per staff role, enough users to page through, and a carrier
- * hierarchy (customers, suppliers, a bilateral carrier, their trunks and services).
+ * hierarchy (customers, suppliers, a bilateral carrier, their trunks and services),
+ * with rate decks, FX rates and a routing plan the Route Simulator can show.
  * Returns false when the database already has tenants.
  */
 export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<boolean> {
@@ -56,6 +58,7 @@ export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<bo
     await resetReleaseCauses(tx, acme);
     const sales = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, demoId), eq(users.role, "sales"))).orderBy(users.email).limit(3);
     const { portalCarrierId } = await seedDemoCarriers(tx, demo, acme, jobs, sales.map((u) => u.id));
+    await seedDemoRouting(tx, demo, jobs);
     await createUser(tx, demo, { email: "customer@demo.didtron.local", name: "Cora Customer", role: "customer", password: DEMO_PASSWORD, carrierId: portalCarrierId });
     await notify(tx, { tenantId: demoId, title: "Welcome to DIDTron", body: "Your console is ready. Start with Settings → Branding.", link: "/settings/tenant" });
     await notify(tx, { tenantId: acmeId, title: "Welcome to Acme Voice", body: "Your console is ready." });

@@ -50,3 +50,32 @@ describe("rating plan references", () => {
     expect(ok.json.supplierRatingPlanId).toBe(usdSupplier);
   });
 });
+
+describe("routing plan references", () => {
+  it("a service accepts a live routing plan of its tenant and refuses another tenant's or a deleted one", async () => {
+    const acme = await login(t.app, "admin@acme.example");
+    const mine = (await admin.request("POST", "/api/routing-plans", { name: "Ref routing", currency: "EUR" })).json.id as string;
+    const gone = (await admin.request("POST", "/api/routing-plans", { name: "Ref routing gone", currency: "USD" })).json.id as string;
+    await admin.request("DELETE", `/api/routing-plans/${gone}`);
+    const theirs = (await acme.request("POST", "/api/routing-plans", { name: "Acme routing", currency: "GBP" })).json.id as string;
+    const carrier = (await admin.request("POST", "/api/carriers", { name: "Ref Routing Customer", type: "customer", primaryCurrency: "USD" })).json;
+    const ic = (await admin.request("POST", `/api/carriers/${carrier.id}/interconnects`, { name: "Ref routing in", direction: "ingress", currency: "USD", addresses: [{ address: "100.64.51.1", port: null }] })).json;
+    const services = await countRows(t.pool, "services");
+    for (const id of [theirs, gone]) {
+      const r = await admin.request("POST", `/api/interconnects/${ic.id}/services`, { name: "Ref routed", routingPlanId: id });
+      expect(r.status).toBe(400);
+      expect(r.json.error.fields.routingPlanId).toEqual(["no such routing plan"]);
+    }
+    expect(await countRows(t.pool, "services")).toBe(services);
+    // A routing plan may compare in another currency than the service's (FX rates convert).
+    const ok = await admin.request("POST", `/api/interconnects/${ic.id}/services`, { name: "Ref routed", routingPlanId: mine });
+    expect(ok.status).toBe(201);
+    expect(ok.json.routingPlanId).toBe(mine);
+    const r = await admin.request("DELETE", `/api/routing-plans/${mine}`);
+    expect(r.status).toBe(409);
+    expect(r.json.error.message).toMatch(/service Ref routed/);
+    const patched = await admin.request("PATCH", `/api/services/${ok.json.id}`, { routingPlanId: null });
+    expect(patched.json.routingPlanId).toBeNull();
+    expect((await admin.request("DELETE", `/api/routing-plans/${mine}`)).status).toBe(200);
+  });
+});

@@ -1,6 +1,7 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 import {
   Activity,
+  ArrowRightLeft,
   Ban,
   Layers,
   PhoneOff,
@@ -114,10 +115,19 @@ export const NAV: NavModule[] = [
     id: "routing",
     label: "Routing",
     icon: Route,
-    description: "Least-cost routing and route plans.",
+    description: "Routing plans, the explained route decision and FX rates.",
     pages: [
-      { id: "plans", label: "Route Plans", path: "/routing/plans", icon: Split, description: "Static, LCR and percentage routing per customer and destination." },
-      { id: "lcr", label: "LCR Simulator", path: "/routing/simulator", icon: FlaskConical, description: "See which vendors a number would route to, at what cost and margin." },
+      {
+        id: "plans",
+        label: "Routing Plans",
+        path: "/routing/plans",
+        icon: Split,
+        permission: "routing:read",
+        component: lazy(() => import("./pages/routing/RoutingPlansPage")),
+        details: [{ path: "/routing/plans/:planId", component: lazy(() => import("./pages/routing/RoutingPlanDetailPage")) }],
+      },
+      { id: "simulator", label: "Route Simulator", path: "/routing/simulator", icon: FlaskConical, permission: "routing:read", component: lazy(() => import("./pages/routing/SimulatorPage")) },
+      { id: "fx", label: "FX Rates", path: "/routing/fx-rates", icon: ArrowRightLeft, permission: "routing:read", component: lazy(() => import("./pages/routing/FxRatesPage")) },
       { id: "quality", label: "Route Quality", path: "/routing/quality", icon: Activity, description: "ASR, ACD and PDD per vendor and destination." },
     ],
   },

@@ -1,13 +1,14 @@
 import type { TxDb } from "../platform/db/client.js";
 import { badRequest } from "../platform/http/errors.js";
 import { findRatingPlanRef } from "../rating/plans.js";
+import { findRoutingPlanRef } from "../routing/plans.js";
 
 /**
  * Rating and routing plans are referenced by services (customer rating plan, routing
  * plan) and egress interconnects (supplier rating plan). A rating plan must be a live
  * plan of the tenant, of the right kind (customer for a service, supplier for an egress
- * interconnect) and in the referrer's currency. Until the routing module exists there is
- * no routing plan to point at, so a non-null routing reference is refused clearly.
+ * interconnect) and in the referrer's currency. A routing plan must be a live plan of
+ * the tenant; its currency may differ (routes are compared in it, converted at FX rates).
  */
 export async function assertPlanReference(
   tx: TxDb,
@@ -16,7 +17,8 @@ export async function assertPlanReference(
 ): Promise<void> {
   if (!ref.id) return;
   if (ref.kind === "routing") {
-    throw badRequest("No routing plans exist yet", { [ref.field]: ["routing plans arrive with the routing module; leave empty"] });
+    if (!(await findRoutingPlanRef(tx, { tenantId, id: ref.id }))) throw badRequest("No such routing plan", { [ref.field]: ["no such routing plan"] });
+    return;
   }
   const plan = await findRatingPlanRef(tx, { tenantId, id: ref.id });
   if (!plan) throw badRequest("No such rating plan", { [ref.field]: ["no such rating plan"] });

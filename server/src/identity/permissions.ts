@@ -28,15 +28,17 @@ export const PERMISSIONS = [
   "cdrs:write",
   "ledger:read",
   "ledger:write",
+  "routing:read",
+  "routing:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "routing:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
-  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write"],
+  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write"],
   // Billing clerks record payments and post corrections.
   billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.

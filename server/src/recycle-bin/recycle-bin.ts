@@ -15,6 +15,7 @@ import {
   trunkGroupsSoftDelete,
 } from "../carriers/soft-delete.js";
 import { ratingPlansSoftDelete } from "../rating/soft-delete.js";
+import { routingPlansSoftDelete } from "../routing/soft-delete.js";
 import type { SoftDeletable } from "./registry.js";
 
 /** Every soft-deletable entity type, children before parents: the purge goes in this order. */
@@ -25,6 +26,7 @@ export const softDeletables: readonly SoftDeletable[] = [
   interconnectsSoftDelete,
   trunkGroupsSoftDelete,
   carriersSoftDelete,
+  routingPlansSoftDelete,
   ratingPlansSoftDelete,
   usersSoftDelete,
 ];

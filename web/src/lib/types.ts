@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   "cdrs:write",
   "ledger:read",
   "ledger:write",
+  "routing:read",
+  "routing:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -9,3 +9,4 @@ export * from "../../ledger/schema.js";
 export * from "../../switch/schema.js";
 export * from "../../rating/schema.js";
 export * from "../../cdrs/schema.js";
+export * from "../../routing/schema.js";

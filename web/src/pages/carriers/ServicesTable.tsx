@@ -12,6 +12,7 @@ import { PrefixSummary } from "./interconnect/fields";
 import { useCarrierOptions } from "./interconnect/hooks";
 import { ServiceDialog } from "./interconnect/ServiceDialog";
 import { useListState } from "./interconnect/useListState";
+import { useRoutingPlanOptions } from "../routing/RoutingPlanSelect";
 
 const FILTERS = ["status", "carrierId"] as const;
 
@@ -35,6 +36,8 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
   const t = useListState({ inUrl: urlState, defaultPageSize: 25, defaultSort: "name:asc", filters: FILTERS });
   const [open, setOpen] = useState<Service | null>(null);
   const carriers = useCarrierOptions(carrierFilter);
+  const routingPlans = useRoutingPlanOptions(can("routing:read"));
+  const routingPlanNames = useMemo(() => new Map((routingPlans.data?.rows ?? []).map((p) => [p.id, p.name])), [routingPlans.data]);
 
   const query = { ...t.query, carrierId: carrierId ?? (t.filters.carrierId || undefined), interconnectId };
   const list = useQuery({
@@ -96,8 +99,12 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
               <ArrowRight className="size-3 shrink-0 text-fg-subtle" aria-hidden />
               <span className="truncate">{row.original.routeToInterconnectName ?? "—"}</span>
             </span>
+          ) : row.original.routingPlanId ? (
+            <Link to={`/routing/plans/${row.original.routingPlanId}`} onClick={(e) => e.stopPropagation()} className="block max-w-44 truncate text-fg hover:text-accent-text hover:underline" title="Routing plan">
+              {routingPlanNames.get(row.original.routingPlanId) ?? "Routing plan"}
+            </Link>
           ) : (
-            <span className="whitespace-nowrap text-fg-subtle" title="Routing plan (no plans yet)">
+            <span className="whitespace-nowrap text-fg-subtle" title="No routing plan: calls are refused with 503">
               Plan · none
             </span>
           ),
@@ -143,7 +150,7 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
       },
     ];
     return cols.filter((c): c is ColumnDef<Service> => !!c);
-  }, [carrierId, interconnectId]);
+  }, [carrierId, interconnectId, routingPlanNames]);
 
   const carrierOptions = (carriers.data?.rows ?? []).filter((c) => c.type !== "supplier").map((c) => ({ value: c.id, label: c.name }));
 

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { Trash2 } from "lucide-react";
 import { Badge, Button, ConfirmDialog, Dialog, Field, Input, Select, toast } from "../../../components";
 import { RatingPlanSelect } from "../RatingPlanSelect";
+import { RoutingPlanSelect } from "../../routing/RoutingPlanSelect";
 import { ApiError, api, fieldErrors } from "../../../lib/api";
 import { formatFull, formatRelative, shortId } from "../../../lib/format";
 import type { Service } from "../types";
@@ -58,8 +59,6 @@ const fromService = (s: Service | null | undefined): Form => {
   return out;
 };
 
-const NO_PLAN = "No routing plans yet — they arrive with the routing module";
-
 function SectionTitle({ children }: { children: ReactNode }) {
   return <h3 className="col-span-full -mb-1 border-b border-line pb-1.5 text-2xs font-semibold tracking-wide text-fg-subtle uppercase">{children}</h3>;
 }
@@ -87,7 +86,7 @@ export function ServiceDialog({ open, onClose, service, interconnectId, carrierI
         name: form.name.trim(),
         timeClass: form.timeClass?.trim() || null,
         npPlan: form.npPlan?.trim() || null,
-        routingPlanId: null,
+        routingPlanId: form.routingMethod === "routing_plan" ? form.routingPlanId : null,
         routeToInterconnectId: form.routingMethod === "interconnect" ? form.routeToInterconnectId : null,
       };
       if (!editing) return api.post<Service>(`/interconnects/${icId}/services`, body);
@@ -292,9 +291,7 @@ export function ServiceDialog({ open, onClose, service, interconnectId, carrierI
               />
             </div>
             {form.routingMethod === "routing_plan" ? (
-              <Field label="Routing plan" hint={NO_PLAN} error={err("routingPlanId")} className="sm:col-span-2">
-                <Select value="" disabled options={[]} placeholder="No plan yet" />
-              </Field>
+              <RoutingPlanSelect value={form.routingPlanId} onChange={(routingPlanId) => set({ routingPlanId })} error={err("routingPlanId")} disabled={dis} className="sm:col-span-2" />
             ) : (
               <Field label="Route to interconnect" required error={err("routeToInterconnectId")} hint={circular ? "Any live egress interconnect." : "Live egress interconnects of other carriers (circular routing is off)."} className="sm:col-span-2">
                 <SearchSelect
