@@ -85,8 +85,9 @@ describe("decisions on the demo tenant", () => {
       ["capacity", "ok"],
       ["routing", "ok"],
     ]);
-    expect(d.credit).toMatchObject({ allowed: true, enforced: false, detail: expect.stringMatching(/allow-all/) });
-    expect(d.explanation.find((l: Json) => l.step === "credit").message).toMatch(/not checked against balances/);
+    // The demo's bilateral carrier is postpaid: its credit limit plus the opening prepayment.
+    expect(d.credit).toMatchObject({ allowed: true, enforced: true, detail: expect.stringMatching(/postpaid: .* USD available/) });
+    expect(d.explanation.find((l: Json) => l.step === "credit").message).toMatch(/USD available/);
     expect(d.explanation.find((l: Json) => l.step === "routing").message).toMatch(/"Wholesale USD" entry 44: priority_lcr/);
     expect(d.capacity).toEqual(
       expect.arrayContaining([
@@ -392,7 +393,7 @@ describe("the in-memory snapshot follows committed changes", () => {
     await noc.request("PATCH", `/api/routing-entries/${uk.id}`, { blocked: false });
 
     const status = (await noc.request("GET", "/api/routing/status")).json;
-    expect(status).toMatchObject({ lastError: null, creditEnforced: false, counts: expect.objectContaining({ routingPlans: expect.any(Number), fxRates: 3 }) });
+    expect(status).toMatchObject({ lastError: null, creditEnforced: true, counts: expect.objectContaining({ routingPlans: expect.any(Number), fxRates: 3 }) });
     expect(status.counts.services).toBe(4);
   });
 });
