@@ -15,7 +15,7 @@ let context: BrowserContext;
 let page: Page;
 let dropDb: () => Promise<void>;
 
-const CUSTOMER = "GlobalVoice Ltd"; // demo: prepaid customer in GBP
+const CUSTOMER = "Ledger E2E Customer"; // made by the test: a prepaid customer in GBP with nothing posted yet
 const SUPPLIER = "TransAtlantic Carrier"; // demo: supplier in USD
 
 beforeAll(async () => {
@@ -65,13 +65,23 @@ async function customerBalance(carrierUrl: string, currency: string): Promise<st
 let carrierUrl = "";
 
 describe("ledger and payments", () => {
-  it("signs in; Payments and Ledger start empty", async () => {
+  it("signs in; a new customer starts at zero", async () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("Email").fill("super@didtron.local");
     await page.getByLabel("Password").fill("didtron-demo");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${server.url}/`);
-    await page.goto(`${server.url}/carriers?q=GlobalVoice`);
+    // The demo's own customers have opening prepayments; this one has nothing posted.
+    await page.evaluate(async (name) => {
+      const me = (await fetch("/api/auth/me").then((r) => r.json())) as { csrfToken: string };
+      const res = await fetch("/api/carriers", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+        body: JSON.stringify({ name, type: "customer", primaryCurrency: "GBP" }),
+      });
+      if (!res.ok) throw new Error(await res.text());
+    }, CUSTOMER);
+    await page.goto(`${server.url}/carriers?q=${encodeURIComponent(CUSTOMER)}`);
     await page.getByRole("cell", { name: CUSTOMER }).click();
     await page.waitForURL(/\/carriers\/[0-9a-f-]{36}$/);
     carrierUrl = page.url();
@@ -79,7 +89,7 @@ describe("ledger and payments", () => {
 
     await page.goto(`${server.url}/billing/payments`);
     await page.getByRole("heading", { name: "Payments" }).waitFor();
-    await page.getByText("No payments yet").waitFor();
+    await page.getByRole("row").filter({ hasText: "Opening prepayment" }).first().waitFor();
   });
 
   it("records a customer payment through the dialog", async () => {
@@ -135,9 +145,9 @@ describe("ledger and payments", () => {
     await page.waitForURL(/view=transfers&accountId=/);
     const transfers = page.getByRole("table", { name: "Ledger transfers" });
     await expect.poll(() => transfers.locator("tbody tr").count()).toBe(1);
-    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Payment.*Posted.*1,500\.25 GBP.*Cash \/ bank.*Customer · GlobalVoice Ltd/);
+    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Payment.*Posted.*1,500\.25 GBP.*Cash \/ bank.*Customer · Ledger E2E Customer/);
     await page.getByRole("button", { name: "Show all accounts" }).click();
-    await expect.poll(() => transfers.locator("tbody tr").count()).toBe(2);
+    await expect.poll(() => transfers.locator("tbody tr").count()).toBe(4); // + the demo's two opening prepayments
     await shot("ledger-transfers-light");
   });
 
@@ -157,7 +167,7 @@ describe("ledger and payments", () => {
     await page.goto(`${server.url}/billing/ledger?view=transfers&code=reversal`);
     const transfers = page.getByRole("table", { name: "Ledger transfers" });
     await expect.poll(() => transfers.locator("tbody tr").count()).toBe(1);
-    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Reversal.*1,500\.25 GBP.*Customer · GlobalVoice Ltd.*Cash \/ bank.*reverses/);
+    expect(await transfers.locator("tbody tr").first().textContent()).toMatch(/Reversal.*1,500\.25 GBP.*Customer · Ledger E2E Customer.*Cash \/ bank.*reverses/);
   });
 
   it("Balance & Spend shows every carrier's balances, 24 hour spend and the totals", async () => {
@@ -165,7 +175,7 @@ describe("ledger and payments", () => {
     await page.getByRole("heading", { name: "Balance & Spend" }).waitFor();
     const spend = page.getByRole("table", { name: "24 hour spend" });
     // The demo's GlobalVoice has a 800.00 GBP spend limit with the block action.
-    const gv = spend.getByRole("row").filter({ hasText: CUSTOMER });
+    const gv = spend.getByRole("row").filter({ hasText: "GlobalVoice Ltd" });
     await gv.waitFor();
     expect(await gv.textContent()).toMatch(/GBP.*0\.00.*800\.00.*800\.00.*Block/);
     await shot("balance-spend-24h-light");
@@ -179,7 +189,8 @@ describe("ledger and payments", () => {
     const totals = page.getByRole("table", { name: "Balance and totals" });
     await totals.waitFor();
     expect(await totals.getByRole("row").filter({ hasText: "Supplier prepaid" }).textContent()).toMatch(/0\.00.*300\.00/); // GBP, USD
-    expect(await totals.getByRole("row").filter({ hasText: "Cash / bank" }).textContent()).toMatch(/0\.00.*-300\.00/);
+    // Cash: the demo's opening prepayments (1,500.00 GBP, 2,500.00 USD) less the 300.00 USD paid to the supplier.
+    expect(await totals.getByRole("row").filter({ hasText: "Cash / bank" }).textContent()).toMatch(/1,500\.00.*2,200\.00/);
     await shot("balance-spend-totals-light");
   });
 
@@ -189,7 +200,7 @@ describe("ledger and payments", () => {
     await setTheme("Dark");
     await shot("ledger-accounts-dark");
     await page.getByRole("radio", { name: "Transfers" }).click();
-    await expect.poll(() => page.getByRole("table", { name: "Ledger transfers" }).locator("tbody tr").count()).toBe(3);
+    await expect.poll(() => page.getByRole("table", { name: "Ledger transfers" }).locator("tbody tr").count()).toBe(5); // 3 + the demo's opening prepayments
     await shot("ledger-transfers-dark");
     await page.goto(`${server.url}/billing/payments`);
     await page.getByRole("row").filter({ hasText: "CARD-77" }).waitFor();
