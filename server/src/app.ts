@@ -58,7 +58,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   const serveWeb = Boolean(opts.serveWeb) && fs.existsSync(indexPath);
   registerErrorHandling(app, { spaIndexHtml: serveWeb ? fs.readFileSync(indexPath) : undefined });
   const routing = new RoutingService({ pool: services.pool, db: services.db }, { creditGate: opts.creditGate ?? app.credit });
-  app.decorate("routing", routing);
+  app.decorate("routingService", routing);
   app.addHook("onClose", () => routing.close());
   await app.register(cookie);
 

@@ -11,7 +11,7 @@ import type { DecideInput, DecisionDto } from "./model.js";
 declare module "fastify" {
   interface FastifyInstance {
     /** Route decisions from in-memory snapshots (the Route Simulator and the switch ask it). */
-    routing: RoutingService;
+    routingService: RoutingService;
   }
 }
 
