@@ -146,3 +146,15 @@ async function removeStalePid(pgDir: string) {
     fs.rmSync(pidFile, { force: true });
   }
 }
+
+/**
+ * The URL of the embedded PostgreSQL a running platform started in `dataDir` (another
+ * process, e.g. `npm run switch`, connects to it rather than starting a second server),
+ * or null when there is none.
+ */
+export function embeddedDatabaseUrl(dataDir: string, database = "didtron"): string | null {
+  const dir = resolveReachableDataDir(dataDir, () => {});
+  const portFile = path.join(dir, "port");
+  if (!fs.existsSync(path.join(dir, "pg", "postmaster.pid")) || !fs.existsSync(portFile)) return null;
+  return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${Number(fs.readFileSync(portFile, "utf8"))}/${database}`;
+}
