@@ -127,9 +127,9 @@ export async function startSwitch(opts: {
 
   const heartbeat = setInterval(async () => {
     try {
-      const stats = await rpc<{ active: number }>("dlg.stats_active");
+      const stats = await rpc<{ all: number }>("dlg.stats_active");
       backoffMs = 1000;
-      await setStatus("running", { activeCalls: Number(stats?.active ?? 0) });
+      await setStatus("running", { activeCalls: Number(stats?.all ?? 0) });
     } catch (err) {
       await setStatus(child ? "starting" : "crashed", { lastError: (err as Error).message });
     }
