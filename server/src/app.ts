@@ -23,6 +23,7 @@ import { carrierRoutes } from "./carriers/routes.js";
 import { ratingRoutes } from "./rating/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { cdrRoutes } from "./cdrs/routes.js";
+import { switchRoutes } from "./switch/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -87,6 +88,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(ratingRoutes);
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
+      await api.register(switchRoutes);
     },
     { prefix: "/api" },
   );

@@ -26,15 +26,17 @@ export const PERMISSIONS = [
   "rating:write",
   "cdrs:read",
   "cdrs:write",
+  "switch:read",
+  "switch:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "switch:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
-  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write"],
+  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "switch:write"],
   billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "cdrs:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
   sales: [...ALL_STAFF_READ, "carriers:write", "rating:write"],

@@ -57,7 +57,7 @@ export async function switchStatus(db: Db, params: { tenantId: string }) {
   const health = await db.$client.query<{ state: string; n: number }>("SELECT state, count(*)::int AS n FROM interconnect_health WHERE tenant_id = $1 GROUP BY state", [params.tenantId]);
   return {
     connected: nodes.some((n) => n.connected),
-    nodes: nodes.map(({ rpcUrl: _r, ...n }) => n),
+    nodes: nodes.map(({ rpcUrl: _r, activeCalls: _a, ...n }) => n),
     spool: { pending: spool.rows[0]?.pending ?? 0, failed: spool.rows[0]?.failed ?? 0 },
     sync: sync.rows.map((s) => ({ status: s.status, count: s.n, lastAt: s.last })),
     monitoring: { up: health.rows.find((h) => h.state === "up")?.n ?? 0, down: health.rows.find((h) => h.state === "down")?.n ?? 0 },
