@@ -28,6 +28,7 @@ import { cdrRoutes } from "./cdrs/routes.js";
 import { routingRoutes } from "./routing/routes.js";
 import { RoutingService } from "./routing/service.js";
 import type { CreditGate } from "./credit/gate.js";
+import { switchRoutes } from "./switch/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -100,6 +101,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(routingRoutes, { routing });
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
+      await api.register(switchRoutes);
     },
     { prefix: "/api" },
   );

@@ -37,6 +37,7 @@ describe("invariants", () => {
       tenants: "the tenant itself",
       login_attempts: "pre-authentication, keyed by e-mail and IP",
       job_progress: "platform-wide jobs have no tenant (null), shown to super admins only",
+      switch_nodes: "a softswitch serves every tenant (it tells them apart by source address)",
     };
     const r = await t.pool.query<{ table_name: string; is_nullable: string | null }>(`
       SELECT t.table_name, c.is_nullable

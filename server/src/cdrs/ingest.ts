@@ -211,26 +211,36 @@ export async function ingestChunks(
   source: IngestSource,
   chunks: AsyncIterable<{ rows: CdrInput[]; rowNumber: (i: number) => number }>,
 ): Promise<IngestResult> {
+  return inTransaction(pool, (tx) => ingestInTransaction(tx, pool, jobs, actor, source, chunks));
+}
+
+/** The same, inside the caller's transaction (the switch's CDR puller deletes its spool rows in it). */
+export async function ingestInTransaction(
+  tx: TxDb,
+  pool: pg.Pool,
+  jobs: JobQueue,
+  actor: Actor,
+  source: IngestSource,
+  chunks: AsyncIterable<{ rows: CdrInput[]; rowNumber: (i: number) => number }>,
+): Promise<IngestResult> {
   const batchId = newId();
-  return inTransaction(pool, async (tx) => {
-    const client = tx.$client;
-    let received = 0;
-    let inserted = 0;
-    const errors: RowError[] = [];
-    let errorCount = 0;
-    for await (const chunk of chunks) {
-      received += chunk.rows.length;
-      const refs = await loadRefs(client, actor.tenantId, chunk.rows);
-      const resolved = resolveRows(chunk.rows, refs, chunk.rowNumber);
-      errorCount += resolved.errorCount;
-      errors.push(...resolved.errors.slice(0, MAX_KEPT_ERRORS - errors.length));
-      if (errorCount) continue; // keep collecting every bad row; nothing more is written
-      await ensurePartitions(client, resolved.rows.map((r) => r.input.startAt.getTime()), pool);
-      inserted += await insertNew(client, actor.tenantId, batchId, resolved.rows);
-    }
-    if (errorCount) throw batchRejected(errors, errorCount, source.kind === "csv" ? "line" : "row");
-    return recordBatch(tx, jobs, actor, { batchId, source, received, inserted });
-  });
+  const client = tx.$client;
+  let received = 0;
+  let inserted = 0;
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  for await (const chunk of chunks) {
+    received += chunk.rows.length;
+    const refs = await loadRefs(client, actor.tenantId, chunk.rows);
+    const resolved = resolveRows(chunk.rows, refs, chunk.rowNumber);
+    errorCount += resolved.errorCount;
+    errors.push(...resolved.errors.slice(0, MAX_KEPT_ERRORS - errors.length));
+    if (errorCount) continue; // keep collecting every bad row; nothing more is written
+    await ensurePartitions(client, resolved.rows.map((r) => r.input.startAt.getTime()), pool);
+    inserted += await insertNew(client, actor.tenantId, batchId, resolved.rows);
+  }
+  if (errorCount) throw batchRejected(errors, errorCount, source.kind === "csv" ? "line" : "row");
+  return recordBatch(tx, jobs, actor, { batchId, source, received, inserted });
 }
 
 async function recordBatch(tx: TxDb, jobs: JobQueue, actor: Actor, b: { batchId: string; source: IngestSource; received: number; inserted: number }): Promise<IngestResult> {

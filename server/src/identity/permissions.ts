@@ -30,15 +30,17 @@ export const PERMISSIONS = [
   "ledger:write",
   "routing:read",
   "routing:write",
+  "switch:read",
+  "switch:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "routing:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "routing:read", "switch:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
-  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write"],
+  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write", "switch:write"],
   // Billing clerks record payments and post corrections.
   billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
