@@ -7,6 +7,8 @@ import { JobQueue } from "./platform/jobs/boss.js";
 import { defineQueues } from "./jobs/queues.js";
 import { buildApp } from "./app.js";
 import { DEMO_PASSWORD, DEMO_SUPER_ADMIN, seedDemoIfEmpty } from "./seed.js";
+import { startSpoolPuller } from "./switch/cdr-pull.js";
+import { startSwitchMonitor } from "./switch/monitor.js";
 
 const config = loadConfig();
 const log = pino({ level: config.LOG_LEVEL });
@@ -27,6 +29,9 @@ await jobs.start({ work: true });
 const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(pool, jobs) : false;
 const app = await buildApp({ config, pool, db: createDb(pool), jobs }, { logger: { level: config.LOG_LEVEL }, serveWeb: true });
 await app.listen({ port: config.PORT, host: config.HOST });
+// The softswitch's side of the platform: its CDRs are pulled in, its suppliers pinged.
+const puller = startSpoolPuller(pool, jobs, { log: (m) => log.warn(m) });
+const monitor = await startSwitchMonitor(pool, app.routingService, { log: (m) => log.warn(m) });
 
 const shown = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
 const address = app.server.address();
@@ -42,6 +47,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "shutting down");
+  await puller.stop().catch(() => {});
+  await monitor.stop().catch(() => {});
   await app.close().catch(() => {});
   await jobs.stop().catch(() => {});
   await pool.end().catch(() => {});

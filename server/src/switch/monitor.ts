@@ -196,3 +196,20 @@ export function startMonitor(
     },
   };
 }
+
+/**
+ * The monitor wired to routing: interconnects already down are skipped from the start, and
+ * each transition updates the routing service's live `down` set at once.
+ */
+export async function startSwitchMonitor(pool: pg.Pool, routing: { live: { down: ReadonlySet<string> } }, opts: { log?: (m: string) => void } = {}) {
+  const down = routing.live.down as Set<string>;
+  const r = await pool.query<{ interconnect_id: string }>("SELECT interconnect_id FROM interconnect_health WHERE state = 'down'");
+  for (const row of r.rows) down.add(row.interconnect_id);
+  return startMonitor(pool, {
+    log: opts.log,
+    onTransition: (t, to) => {
+      if (to === "down") down.add(t.interconnectId);
+      else down.delete(t.interconnectId);
+    },
+  });
+}

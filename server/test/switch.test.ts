@@ -1,0 +1,217 @@
+import crypto from "node:crypto";
+import dgram from "node:dgram";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, login, type TestContext, type Session } from "./harness.js";
+import { freePort } from "../src/platform/db/embedded.js";
+import { switchSettingsSchema } from "../src/switch/kamailio/render.js";
+import { startSwitch, type RunningSwitch } from "../src/switch/kamailio/runner.js";
+import { pullSpool } from "../src/switch/cdr-pull.js";
+import { rateBatch } from "../src/cdrs/rate.js";
+import { importAndApply } from "./cdrs-fixture.js";
+
+/**
+ * Kamailio in the call path, with sipp as the customer and the suppliers, all on
+ * loopback: the platform decides every INVITE, Kamailio forks serially and fails over
+ * on the mapping's failover causes, each attempt lands in the spool, and the puller
+ * turns it into a CDR that is rated and posted. Needs the Debian packages the README
+ * names (`.ci/run` installs them).
+ */
+const SCENARIOS = path.resolve(import.meta.dirname, "../src/switch/sipp");
+const SUPPLIER_A = "127.0.0.2";
+const SUPPLIER_B = "127.0.0.3";
+const CUSTOMER_IP = "127.0.0.10";
+let t: TestContext;
+let admin: Session;
+let sw: RunningSwitch;
+let sipPort = 0;
+let tmp = "";
+const peers: ChildProcess[] = [];
+let egressA = "";
+let egressB = "";
+
+const post = async (url: string, body: unknown) => {
+  const r = await admin.request("POST", url, body);
+  if (r.status !== 201) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.id as string;
+};
+
+/** A supplier: answers every call (status 200) or refuses it with one status. */
+function supplier(ip: string, status: number): Promise<void> {
+  let file = path.join(SCENARIOS, "uas.xml");
+  if (status !== 200) {
+    file = path.join(tmp, `uas-${status}.xml`);
+    fs.writeFileSync(file, fs.readFileSync(path.join(SCENARIOS, "uas-status.xml"), "utf8").replaceAll("{{STATUS}}", String(status)));
+  }
+  const p = spawn("sipp", ["-sf", file, "-i", ip, "-p", "5070", "-aa", "-nostdin"], { stdio: "ignore", cwd: tmp });
+  peers.push(p);
+  return new Promise((r) => setTimeout(r, 300));
+}
+async function stopSuppliers() {
+  for (const p of peers.splice(0)) {
+    const done = new Promise((r) => p.once("exit", r));
+    p.kill("SIGKILL");
+    await done;
+  }
+}
+
+/** A customer call through sipp's UAC honouring Record-Route; resolves its exit code (0: answered and hung up). */
+function customerCall(dialled: string, port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const p = spawn("sipp", ["-sf", path.join(SCENARIOS, "uac.xml"), "-s", dialled, `127.0.0.1:${sipPort}`, "-i", CUSTOMER_IP, "-p", String(port), "-m", "1", "-d", "1000", "-timeout", "20", "-timeout_error", "-nostdin"], { stdio: "ignore", cwd: tmp });
+    p.on("exit", (code) => resolve(code ?? -1));
+  });
+}
+
+/** A bare INVITE from `fromIp`; resolves the first final status Kamailio answers. */
+function invite(fromIp: string, dialled: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket("udp4");
+    const timer = setTimeout(() => {
+      s.close();
+      reject(new Error("no final answer"));
+    }, 8000);
+    s.on("message", (m) => {
+      const status = Number(/^SIP\/2\.0 (\d{3})/.exec(m.toString())?.[1] ?? 0);
+      if (status >= 200) {
+        clearTimeout(timer);
+        s.close();
+        resolve(status);
+      }
+    });
+    s.bind(0, fromIp, () => {
+      const { port } = s.address();
+      const id = crypto.randomBytes(6).toString("hex");
+      const msg = [
+        `INVITE sip:${encodeURIComponent(dialled)}@127.0.0.1:${sipPort} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${fromIp}:${port};branch=z9hG4bK${id}`,
+        "Max-Forwards: 70",
+        `From: <sip:12125550100@${fromIp}>;tag=${id}`,
+        `To: <sip:${encodeURIComponent(dialled)}@127.0.0.1>`,
+        `Call-ID: ${id}@test`,
+        "CSeq: 1 INVITE",
+        `Contact: <sip:12125550100@${fromIp}:${port}>`,
+        "Content-Length: 0",
+        "",
+        "",
+      ].join("\r\n");
+      s.send(msg, sipPort, "127.0.0.1");
+    });
+  });
+}
+
+async function spoolRows() {
+  return (await t.pool.query("SELECT call_id, attempt, sip_status, egress_interconnect_id FROM switch_cdr_spool ORDER BY id")).rows;
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "didtron-switch-"));
+  t = await createTestApp({ work: true });
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  const address = t.app.server.address();
+  const platformPort = typeof address === "object" && address ? address.port : 0;
+  admin = await login(t.app, "admin@demo.didtron.local");
+  const plan = async (name: string, kind: string, csv: string) => {
+    const id = await post("/api/rating-plans", { name, kind, currency: "USD", noticeDays: 0 });
+    await importAndApply(admin.request, id, `prefix,destination,rate,effective_date\n${csv}\n`);
+    return id;
+  };
+  const sell = await plan("SW sell", "customer", "44,United Kingdom,0.0200,2024-01-01");
+  const buyA = await plan("SW buy A", "supplier", "44,United Kingdom,0.0050,2024-01-01");
+  const buyB = await plan("SW buy B", "supplier", "44,United Kingdom,0.0080,2024-01-01");
+  const egress = async (name: string, ip: string, ratingPlan: string) => {
+    const carrier = await post("/api/carriers", { name, type: "supplier", primaryCurrency: "USD" });
+    return post(`/api/carriers/${carrier}/interconnects`, { name: `${name} out`, direction: "egress", currency: "USD", supplierRatingPlanId: ratingPlan, egressRouting: { sendTo: [{ address: ip, port: 5070, transport: "udp" }] } });
+  };
+  egressA = await egress("SW Supplier A", SUPPLIER_A, buyA);
+  egressB = await egress("SW Supplier B", SUPPLIER_B, buyB);
+  const routingPlan = await post("/api/routing-plans", { name: "SW routes", currency: "USD" });
+  await post(`/api/routing-plans/${routingPlan}/entries`, { prefix: "44", strategy: "lcr", candidates: [{ interconnectId: egressB }, { interconnectId: egressA }] });
+  const customer = await post("/api/carriers", { name: "SW Customer", type: "customer", primaryCurrency: "USD", customerCreditType: "postpaid", customerCreditLimit: "1000" });
+  const ingress = await post(`/api/carriers/${customer}/interconnects`, { name: "SW in", direction: "ingress", currency: "USD", addresses: [{ address: CUSTOMER_IP, port: null }] });
+  await post(`/api/interconnects/${ingress}/services`, { name: "SW svc", techPrefix: "1001#", ratingPlanId: sell, routingPlanId: routingPlan });
+
+  sipPort = await freePort();
+  const settings = switchSettingsSchema.parse({
+    SWITCH_ID: "kam-test",
+    SWITCH_SIP_PORT: String(sipPort),
+    SWITCH_RPC_PORT: String(await freePort()),
+    PLATFORM_URL: `http://127.0.0.1:${platformPort}`,
+    SWITCH_CHILDREN: "2",
+    SWITCH_RING_TIMEOUT_S: "5",
+  });
+  sw = await startSwitch({ pool: t.pool, databaseUrl: t.url, settings, dataDir: tmp, log: () => {}, heartbeatMs: 500 });
+}, 120_000);
+
+afterAll(async () => {
+  await stopSuppliers();
+  await sw?.stop();
+  await t?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("Kamailio in the call path", () => {
+  it("decides by the platform: LCR puts the cheaper supplier first", async () => {
+    const d = await admin.request("POST", "/api/routing/decide", { sourceIp: CUSTOMER_IP, dialled: "1001#442071234567" });
+    expect(d.json.outcome, JSON.stringify(d.json.rejection)).toBe("route");
+    expect(d.json.routes.map((r: { interconnect: { id: string } }) => r.interconnect.id)).toEqual([egressA, egressB]);
+    const status = await admin.request("GET", "/api/switch/status");
+    expect(status.json).toMatchObject({ connected: true, nodes: [{ id: "kam-test", status: "running" }] });
+  });
+
+  it("completes a call through the cheapest supplier; its CDR is pulled, rated and posted", async () => {
+    await supplier(SUPPLIER_A, 200);
+    await supplier(SUPPLIER_B, 200);
+    expect(await customerCall("1001#442071234567", 5091)).toBe(0);
+    await stopSuppliers();
+    await expect.poll(spoolRows, { timeout: 5000 }).toHaveLength(1);
+    expect((await spoolRows())[0]).toMatchObject({ attempt: 1, sip_status: 200, egress_interconnect_id: egressA });
+    expect(await pullSpool(t.pool, t.jobs)).toEqual({ moved: 1, failed: 0 });
+    expect(await spoolRows()).toHaveLength(0);
+    for (let r; (r = await rateBatch(t.pool, { tenantId: admin.me.tenant.id })).taken; );
+    const cdr = await t.pool.query("SELECT disposition, duration_s, called_number, rating_status, customer_cost_micros::text AS c, supplier_cost_micros::text AS s, egress_interconnect_id FROM cdrs WHERE switch_id = 'kam-test'");
+    // ~1 s answered: 60/60 on both plans → one minute at 0.02 and 0.005.
+    expect(cdr.rows[0]).toMatchObject({ disposition: "answered", called_number: "442071234567", rating_status: "rated", c: "20000", s: "5000", egress_interconnect_id: egressA });
+    expect(cdr.rows[0].duration_s).toBeGreaterThanOrEqual(1);
+    const posted = await t.pool.query("SELECT code FROM ledger_transfers WHERE reference_type = 'cdr' AND reference_id = (SELECT id::text FROM cdrs WHERE switch_id = 'kam-test') ORDER BY code");
+    expect(posted.rows.map((r) => r.code)).toEqual(["call_charge", "supplier_cost"]);
+  });
+
+  it("fails over to the next supplier on 503", async () => {
+    await supplier(SUPPLIER_A, 503);
+    await supplier(SUPPLIER_B, 200);
+    expect(await customerCall("1001#442071234568", 5092)).toBe(0);
+    await stopSuppliers();
+    await expect.poll(spoolRows, { timeout: 5000 }).toHaveLength(2);
+    expect((await spoolRows()).map((r) => [r.attempt, r.sip_status, r.egress_interconnect_id])).toEqual([
+      [1, 503, egressA],
+      [2, 200, egressB],
+    ]);
+    expect(await pullSpool(t.pool, t.jobs)).toEqual({ moved: 2, failed: 0 });
+  });
+
+  it("does not fail over on 486 busy", async () => {
+    await supplier(SUPPLIER_A, 486);
+    await supplier(SUPPLIER_B, 200);
+    expect(await invite(CUSTOMER_IP, "1001#442071234569")).toBe(486);
+    await stopSuppliers();
+    await expect.poll(spoolRows, { timeout: 5000 }).toHaveLength(1);
+    expect((await spoolRows())[0]).toMatchObject({ attempt: 1, sip_status: 486, egress_interconnect_id: egressA });
+    await pullSpool(t.pool, t.jobs);
+  });
+
+  it("refuses an unknown source with 403 and a number without a rate with 404, writing no CDR", async () => {
+    expect(await invite("127.0.0.11", "1001#442071234567")).toBe(403);
+    expect(await invite(CUSTOMER_IP, "1001#33123456789")).toBe(404);
+    expect(await spoolRows()).toHaveLength(0);
+  });
+
+  it("lists the switch's live calls for the tenant only and refuses another token", async () => {
+    expect((await admin.request("GET", "/api/switch/calls")).json).toEqual([]);
+    const bad = await t.app.inject({ method: "POST", url: "/api/switch/decide?token=nope", payload: { sourceIp: CUSTOMER_IP, dialled: "1001#44" } });
+    expect(bad.statusCode).toBe(401);
+  });
+});
