@@ -171,7 +171,7 @@ describe("Kamailio in the call path", () => {
     expect((await spoolRows())[0]).toMatchObject({ attempt: 1, sip_status: 200, egress_interconnect_id: egressA });
     expect(await pullSpool(t.pool, t.jobs)).toEqual({ moved: 1, failed: 0 });
     expect(await spoolRows()).toHaveLength(0);
-    for (let r; (r = await rateBatch(t.pool, { tenantId: admin.me.tenant.id })).taken; );
+    while ((await rateBatch(t.pool, { tenantId: admin.me.tenant.id })).taken);
     const cdr = await t.pool.query("SELECT disposition, duration_s, called_number, rating_status, customer_cost_micros::text AS c, supplier_cost_micros::text AS s, egress_interconnect_id FROM cdrs WHERE switch_id = 'kam-test'");
     // ~1 s answered: 60/60 on both plans → one minute at 0.02 and 0.005.
     expect(cdr.rows[0]).toMatchObject({ disposition: "answered", called_number: "442071234567", rating_status: "rated", c: "20000", s: "5000", egress_interconnect_id: egressA });
