@@ -8,6 +8,8 @@ import { postTransfers } from "../ledger/post.js";
 import { transferIdsByKey } from "../ledger/queries.js";
 import type { TransferRequest } from "../ledger/engine/index.js";
 import { rateCdr, type CdrRating, type FxLookup, type PlanSide } from "./engine/rate-cdr.js";
+import { buildFxSeries, convertAt, fxIndexAt, type FxRateData, type FxSeries } from "../routing/engine/fx.js";
+import { divRoundHalfUp } from "../platform/money.js";
 
 /**
  * The rating job: takes pending CDRs in batches (`FOR UPDATE SKIP LOCKED`, so parallel
@@ -32,8 +34,23 @@ interface PendingRow {
   egress_interconnect_id: string | null;
 }
 
-/** Until FX rates exist, only same-currency margins can be computed. */
-export const noFx: FxLookup = () => null;
+/** The tenant's FX rates (routing's `fx_rates`) as the CDR engine's lookup: the same series and rounding as routing. */
+export async function loadFx(pool: pg.Pool, tenantId: string): Promise<FxLookup> {
+  const { rows } = await pool.query<{ base: string; quote: string; nanos: string; from_ms: string }>(
+    "SELECT base, quote, rate_nanos::text AS nanos, (extract(epoch FROM effective_from) * 1000)::bigint::text AS from_ms FROM fx_rates WHERE tenant_id = $1",
+    [tenantId],
+  );
+  const rates: FxRateData[] = rows.map((r) => ({ base: r.base, quote: r.quote, rateNanos: BigInt(r.nanos), effectiveFrom: Number(r.from_ms) }));
+  const series = new Map<string, FxSeries | null>();
+  return (from, to, atMs) => {
+    const key = `${from}>${to}`;
+    if (!series.has(key)) series.set(key, buildFxSeries(rates, from, to));
+    const s = series.get(key);
+    const i = s ? fxIndexAt(s, atMs) : -1;
+    if (!s || i < 0) return null;
+    return { rateMicros: divRoundHalfUp(s.num[i]! * 1_000_000n, s.den[i]!), convert: (amount) => convertAt(amount, s, i) };
+  };
+}
 
 async function planSides(pool: pg.Pool, tenantId: string, rows: readonly PendingRow[]) {
   const client = pool;
@@ -73,7 +90,7 @@ async function planSides(pool: pg.Pool, tenantId: string, rows: readonly Pending
 /** Rates up to `limit` pending CDRs of a tenant; returns how many were taken. */
 export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit?: number; fx?: FxLookup }): Promise<{ taken: number; rated: number; errors: number }> {
   const { tenantId } = params;
-  const fx = params.fx ?? noFx;
+  const fx = params.fx ?? (await loadFx(pool, tenantId));
   return inTransaction(pool, async (tx) => {
     const client = tx.$client;
     const { rows } = await client.query<PendingRow>(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compilePlan } from "../../rating/engine/index.js";
-import { convertMicros, rateCdr, type FxLookup } from "./rate-cdr.js";
+import { divRoundHalfUp } from "../../platform/money.js";
+import { rateCdr, type FxLookup } from "./rate-cdr.js";
 import { normalizeNumber, serviceByTechPrefix } from "./normalize.js";
 
 const plan = (currency: string, rate: bigint, inc = { firstS: 60, nextS: 60 }, prefix = "44") =>
@@ -17,7 +18,9 @@ const usdBuy = { plan: plan("USD", 6_000n), name: "buy" };
 const eurBuy = { plan: plan("EUR", 6_000n), name: "buy EUR" };
 const at = Date.UTC(2026, 10, 20);
 const call = (o: Partial<{ calledNumber: string; durationS: number; answered: boolean }> = {}) => ({ calledNumber: "447700900123", startMs: at, durationS: 37, answered: true, ...o });
-const fx: FxLookup = (from, to) => (from === "EUR" && to === "USD" ? 1_080_000n : null);
+/** Converts micro-units at a rate × 1e6, rounded half-up once (as routing's FX series does for a 6-decimal rate). */
+const convertMicros = (amount: bigint, rateMicros: bigint) => divRoundHalfUp(amount * rateMicros, 1_000_000n);
+const fx: FxLookup = (from, to) => (from === "EUR" && to === "USD" ? { rateMicros: 1_080_000n, convert: (a) => convertMicros(a, 1_080_000n) } : null);
 
 describe("rateCdr", () => {
   it.each([
@@ -42,7 +45,7 @@ describe("rateCdr", () => {
     if (!r.ok) expect(r.error).toMatch(msg);
   });
 
-  it("converts half-up once", () => {
+  it("converts half-up once (the test's FX helper)", () => {
     expect(convertMicros(1n, 1_500_000n)).toBe(2n); // 1.5 → 2
     expect(convertMicros(1n, 1_400_000n)).toBe(1n);
     expect(convertMicros(-1n, 1_500_000n)).toBe(-2n);

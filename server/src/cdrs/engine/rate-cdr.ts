@@ -1,5 +1,4 @@
 import { rateCall, type CompiledPlan } from "../../rating/engine/index.js";
-import { divRoundHalfUp, MICROS_PER_UNIT } from "../../platform/money.js";
 
 /**
  * Rating one CDR: the customer side from the service's customer rating plan, the supplier
@@ -33,8 +32,8 @@ export type CdrRating =
   | { ok: true; customer: SideResult; supplier: SideResult | null; fxRateMicros: bigint | null; marginMicros: bigint }
   | { ok: false; error: string };
 
-/** Units of `to` per unit of `from`, × 1e6, at `atMs`; null when unknown. */
-export type FxLookup = (from: string, to: string, atMs: number) => bigint | null;
+/** The FX rate from → to at `atMs` (null when unknown): the rate as recorded on the CDR (× 1e6) and the exact conversion. */
+export type FxLookup = (from: string, to: string, atMs: number) => { rateMicros: bigint; convert(amountMicros: bigint): bigint } | null;
 
 function side(s: { plan: CompiledPlan; name: string }, cdr: CdrToRate, role: string): SideResult | string {
   const rated = rateCall(s.plan, { number: cdr.calledNumber, atMs: cdr.startMs, durationS: cdr.answered ? cdr.durationS : 0 });
@@ -51,9 +50,6 @@ function side(s: { plan: CompiledPlan; name: string }, cdr: CdrToRate, role: str
 }
 
 const emptySide = (currency: string): SideResult => ({ currency, prefix: null, destination: null, rateMicrosPerMinute: null, billableS: 0, costMicros: 0n });
-
-/** Converts micro-units at an FX rate (× 1e6), rounded half-up once. */
-export const convertMicros = (amount: bigint, fxRateMicros: bigint): bigint => divRoundHalfUp(amount * fxRateMicros, MICROS_PER_UNIT);
 
 export function rateCdr(cdr: CdrToRate, customer: PlanSide, supplier: PlanSide | null, fx: FxLookup): CdrRating {
   if ("error" in customer) return { ok: false, error: customer.error };
@@ -72,11 +68,14 @@ export function rateCdr(cdr: CdrToRate, customer: PlanSide, supplier: PlanSide |
   let fxRateMicros: bigint | null = null;
   let supplierInCustomer = s.costMicros;
   if (s.currency !== c.currency) {
-    fxRateMicros = fx(s.currency, c.currency, cdr.startMs);
-    if (fxRateMicros === null) {
+    const rate = fx(s.currency, c.currency, cdr.startMs);
+    if (rate === null) {
       if (cdr.answered) return { ok: false, error: `no FX rate ${s.currency}→${c.currency} at ${new Date(cdr.startMs).toISOString()}` };
       supplierInCustomer = 0n;
-    } else supplierInCustomer = convertMicros(s.costMicros, fxRateMicros);
+    } else {
+      fxRateMicros = rate.rateMicros;
+      supplierInCustomer = rate.convert(s.costMicros);
+    }
   }
   return { ok: true, customer: c, supplier: s, fxRateMicros, marginMicros: c.costMicros - supplierInCustomer };
 }
