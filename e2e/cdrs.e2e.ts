@@ -173,6 +173,14 @@ describe("CDRs", () => {
     await expect.poll(() => footer().textContent()).toMatch(/of 38$/);
     await shot("cdrs-dark");
     await setTheme("Light");
+    // A CDR replays its route decision in the Route Simulator (service, numbers, call time).
+    const back = page.url();
+    await bodyRows().first().click();
+    await page.getByRole("dialog").getByRole("link", { name: "Replay the route decision" }).click();
+    await page.waitForURL(/\/routing\/simulator\?serviceId=[0-9a-f-]{36}&dialled=9001%23/);
+    await page.getByRole("heading", { name: "Route Simulator" }).waitFor();
+    await expect.poll(() => page.getByText(/REJECT|ROUTE/).count()).toBeGreaterThan(0);
+    await page.goto(back);
   });
 
   it("exports the filtered CDRs as CSV and downloads the file", async () => {

@@ -12,9 +12,6 @@ import type { JobQueue } from "./platform/jobs/boss.js";
 import { seedDemoCarriers } from "./carriers/seed.js";
 import { resetReleaseCauses } from "./carriers/release-causes.js";
 import { seedDemoRouting } from "./routing/seed.js";
-import { carriers } from "./carriers/schema.js";
-import { recordPayment } from "./ledger/operations.js";
-import { paymentCreate } from "./ledger/model.js";
 
 export const DEMO_PASSWORD = "didtron-demo";
 export const DEMO_SUPER_ADMIN = "super@didtron.local";
@@ -62,14 +59,6 @@ export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<bo
     const sales = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, demoId), eq(users.role, "sales"))).orderBy(users.email).limit(3);
     const { portalCarrierId } = await seedDemoCarriers(tx, demo, acme, jobs, sales.map((u) => u.id));
     await seedDemoRouting(tx, demo, jobs);
-    // Opening prepayments, so the demo's prepaid customers can call (credit control refuses an empty balance).
-    for (const [name, amount, currency] of [
-      ["Acme Telecom", "2500", "USD"],
-      ["GlobalVoice Ltd", "1500", "GBP"],
-    ] as const) {
-      const [c] = await tx.select({ id: carriers.id }).from(carriers).where(and(eq(carriers.tenantId, demoId), eq(carriers.name, name)));
-      if (c) await recordPayment(tx, demo, paymentCreate.parse({ carrierId: c.id, direction: "customer", method: "bank_transfer", reference: "Opening prepayment", paidOn: "2026-01-02", amount, currency }));
-    }
     await createUser(tx, demo, { email: "customer@demo.didtron.local", name: "Cora Customer", role: "customer", password: DEMO_PASSWORD, carrierId: portalCarrierId });
     await notify(tx, { tenantId: demoId, title: "Welcome to DIDTron", body: "Your console is ready. Start with Settings → Branding.", link: "/settings/tenant" });
     await notify(tx, { tenantId: acmeId, title: "Welcome to Acme Voice", body: "Your console is ready." });

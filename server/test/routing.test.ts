@@ -85,7 +85,7 @@ describe("decisions on the demo tenant", () => {
       ["capacity", "ok"],
       ["routing", "ok"],
     ]);
-    // The demo's bilateral carrier is postpaid: its credit limit plus the opening prepayment.
+    // The demo's bilateral carrier is postpaid: its credit limit is what is available.
     expect(d.credit).toMatchObject({ allowed: true, enforced: true, detail: expect.stringMatching(/postpaid: .* USD available/) });
     expect(d.explanation.find((l: Json) => l.step === "credit").message).toMatch(/USD available/);
     expect(d.explanation.find((l: Json) => l.step === "routing").message).toMatch(/"Wholesale USD" entry 44: priority_lcr/);

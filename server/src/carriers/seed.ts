@@ -70,7 +70,7 @@ export async function seedDemoCarriers(
     creditAlertInput.parse({ type: "low_balance", threshold: "-4000", resetThreshold: "-3500", currency: "USD", template: "{{carrier}} balance is {{balance}} {{currency}}, below {{threshold}}.", recipientContactIds: [contacts[0]!.id, contacts[1]!.id] }),
   );
 
-  const gv = await carrier(demo, { name: "GlobalVoice Ltd", type: "customer", accountManagerUserId: manager(1), timeZone: "Europe/London", primaryCurrency: "GBP", customerCreditType: "prepaid", customerCreditLimit: "0", customerSpendLimit24h: "800", customerSpendBreach: "block", customerAccountNumber: "CUST-10077" });
+  const gv = await carrier(demo, { name: "GlobalVoice Ltd", type: "customer", accountManagerUserId: manager(1), timeZone: "Europe/London", primaryCurrency: "GBP", customerCreditType: "prepaid", customerCreditLimit: "250", customerSpendLimit24h: "800", customerSpendBreach: "block", customerAccountNumber: "CUST-10077" });
   const gvIn = await ic(demo, gv.id, { name: "GV London", direction: "ingress", currency: "GBP", capacity: 120, addresses: [{ address: "198.51.100.0/28", port: null }] });
   await svc(demo, gvIn.id, { name: "GV CLI Route", techPrefix: "2001#", priority: 10 });
   await svc(demo, gvIn.id, { name: "GV Standard", techPrefix: "2002#", priority: 20 });

@@ -8,6 +8,9 @@ import { api } from "../../lib/api";
 import { formatDateTime, formatFull } from "../../lib/format";
 import { q850Name } from "../carriers/config/q850";
 import { SectionHeading } from "../carriers/carrier/ui";
+import { isoToZonedLocal } from "../rating/types";
+import { useCan } from "../../lib/auth";
+import { getDisplayTimeZone } from "../../lib/format";
 import { DISPOSITION_LABEL, DISPOSITION_TONE, RATING_LABEL, RATING_TONE, cdrKeys, formatCallDuration, moneySign, sipReason, type Cdr } from "./types";
 
 const dash = <span className="text-fg-subtle">—</span>;
@@ -94,6 +97,12 @@ export function CdrDetail({ cdr, onClose }: { cdr: Cdr | null; onClose: () => vo
     placeholderData: cdr ?? undefined,
   });
   const c = one.data ?? cdr;
+  const can = useCan();
+  // The decision for this call as routing would make it now, at the call's own time (minute precision).
+  const replay =
+    c && c.serviceId && can("routing:read")
+      ? `/routing/simulator?${new URLSearchParams({ serviceId: c.serviceId, dialled: c.calledRaw, calling: c.callingNumber, at: isoToZonedLocal(c.startAt, getDisplayTimeZone()) })}`
+      : null;
   return (
     <Dialog
       open={cdr !== null}
@@ -102,6 +111,13 @@ export function CdrDetail({ cdr, onClose }: { cdr: Cdr | null; onClose: () => vo
       size="lg"
       title={c ? <span className="font-mono">{c.callingNumber || "(no CLI)"} → {c.calledNumber}</span> : ""}
       description={c ? `${formatFull(c.startAt)} · ${DISPOSITION_LABEL[c.disposition]} · ${formatCallDuration(c.durationS)}` : undefined}
+      footerStart={
+        replay && (
+          <Link to={replay} className="text-sm font-medium text-accent-text hover:underline">
+            Replay the route decision
+          </Link>
+        )
+      }
       footer={
         <Button size="sm" variant="primary" onClick={onClose}>
           Close

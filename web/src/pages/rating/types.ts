@@ -166,12 +166,14 @@ export function zonedLocalToIso(local: string, tz: string): string | undefined {
   return new Date(t).toISOString();
 }
 
-/** Now as a datetime-local value in `tz`. */
-export function nowLocal(tz: string): string {
-  const now = Date.now();
-  const d = new Date(now + tzOffset(now, tz));
-  return d.toISOString().slice(0, 16);
+/** An instant as a datetime-local value (`YYYY-MM-DDTHH:MM`) on the wall clock of `tz`. */
+export function isoToZonedLocal(iso: string | number, tz: string): string {
+  const ms = typeof iso === "number" ? iso : Date.parse(iso);
+  return new Date(ms + tzOffset(ms, tz)).toISOString().slice(0, 16);
 }
+
+/** Now as a datetime-local value in `tz`. */
+export const nowLocal = (tz: string): string => isoToZonedLocal(Date.now(), tz);
 
 export function daysLabel(days: number[]): string {
   const s = [...days].sort((a, b) => a - b);
