@@ -151,7 +151,7 @@ describe("deck import", () => {
     const t0 = performance.now();
     const r = await t.app.inject({
       method: "POST",
-      url: `/api/rating-plans/${p.id}/imports?fileName=big.csv&mode=full`,
+      url: `/api/rating-plans/${p.id}/imports/upload?fileName=big.csv&mode=full`,
       payload: csv,
       headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": "text/csv" },
     });
