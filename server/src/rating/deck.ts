@@ -116,6 +116,7 @@ function detectDelimiter(firstLine: string): "," | ";" {
 }
 
 type Columns = Partial<Record<DeckField, number>>;
+const field = (record: string[], i: number | undefined) => (i === undefined ? "" : (record[i] ?? ""));
 
 /**
  * csv-parse's stream parser, taking each record synchronously as it is parsed: its
@@ -154,8 +155,13 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
   let delimiter: "," | ";" = opts.delimiter ?? ",";
   const classes = new Set(plan.timeClassNames);
   const dates = new Map<string, number | string>();
-  // prefix|ms|class → line of its first row
-  const seen = new Map<string, number>();
+  // Duplicates (same prefix, date and class): most decks have one row per prefix, so the first row of each
+  // prefix is kept by prefix alone (no key string to build); only further rows of a prefix get a full key.
+  const firstOfPrefix = new Map<string, number>();
+  const firstAt: number[] = [];
+  const firstClass: (string | null)[] = [];
+  const firstLine: number[] = [];
+  const further = new Map<string, number>();
   let col: Columns | null = null;
   let width = 0;
   // In ;-separated decks a decimal comma is common: "0,0123".
@@ -184,24 +190,23 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
     }
     if (summary.rowCount + summary.errorCount >= MAX_DECK_ROWS) throw badRequest(`A deck may have at most ${MAX_DECK_ROWS} rows`, { csv: ["too many rows"] });
     const c = col;
-    const get = (i: number | undefined) => (i === undefined ? "" : (record[i] ?? ""));
     const before = summary.errorCount;
     if (record.length !== width) fail(line, `has ${record.length} columns, the header has ${width}`);
-    const prefix = get(c.prefix);
+    const prefix = field(record, c.prefix);
     if (!PREFIX.test(prefix)) fail(line, prefix ? `prefix "${prefix}" is not 1–32 digits` : "prefix is empty");
-    const destination = get(c.destination);
+    const destination = field(record, c.destination);
     if (destination.length > 200) fail(line, "destination is longer than 200 characters");
-    const rateText = decimal(get(c.rate));
+    const rateText = decimal(field(record, c.rate));
     const rateErr = moneyError("rate", rateText);
     if (rateErr) fail(line, rateErr);
-    const feeText = decimal(get(c.connection_fee));
+    const feeText = decimal(field(record, c.connection_fee));
     const feeErr = feeText ? moneyError("connection fee", feeText) : null;
     if (feeErr) fail(line, feeErr);
     let first: number | null = null;
     let next: number | null = null;
-    const inc = get(c.increments);
-    const firstText = get(c.first_increment);
-    const nextText = get(c.next_increment);
+    const inc = field(record, c.increments);
+    const firstText = field(record, c.first_increment);
+    const nextText = field(record, c.next_increment);
     if (inc) {
       const m = /^(\d+)\s*\/\s*(\d+)$/.exec(inc);
       first = m ? parseIncrement(m[1]!) : null;
@@ -213,9 +218,9 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
       if (first === null) fail(line, `first increment "${firstText}" is not 1–3600 seconds`);
       if (next === null) fail(line, `next increment "${nextText}" is not 1–3600 seconds`);
     }
-    const tc = get(c.time_class) || null;
+    const tc = field(record, c.time_class) || null;
     if (tc !== null && !classes.has(tc)) fail(line, `unknown time class "${tc}"${classes.size ? ` (the plan has ${[...classes].join(", ")})` : " (the plan has none)"}`);
-    const dateText = get(c.effective_date);
+    const dateText = field(record, c.effective_date);
     let at = dates.get(dateText);
     if (at === undefined) {
       at = dateText ? parseEffective(dateText, plan.timeZone) : "effective date is empty";
@@ -223,10 +228,18 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
     }
     if (typeof at === "string") fail(line, at);
     if (summary.errorCount !== before) return;
-    const key = tc === null ? `${prefix}|${at as number}` : `${prefix}|${at as number}|${tc}`;
-    const dup = seen.get(key);
-    if (dup !== undefined) return fail(line, `duplicate of line ${dup} (same prefix ${prefix}, effective date and time class)`);
-    seen.set(key, line);
+    const earlier = firstOfPrefix.get(prefix);
+    if (earlier === undefined) {
+      firstOfPrefix.set(prefix, firstAt.length);
+      firstAt.push(at as number);
+      firstClass.push(tc);
+      firstLine.push(line);
+    } else {
+      const key = `${prefix}|${at as number}|${tc ?? ""}`;
+      const dup = firstAt[earlier] === at && firstClass[earlier] === tc ? firstLine[earlier] : further.get(key);
+      if (dup !== undefined) return fail(line, `duplicate of line ${dup} (same prefix ${prefix}, effective date and time class)`);
+      further.set(key, line);
+    }
     summary.rowCount++;
     if (Number.isNaN(summary.minEffectiveFromMs) || (at as number) < summary.minEffectiveFromMs) summary.minEffectiveFromMs = at as number;
     if (summary.errorCount) return;

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
 import type pg from "pg";
@@ -24,6 +23,8 @@ import { CHANGE_KINDS, type ImportOptions } from "./model.js";
  */
 export const APPLY_REVISION_QUEUE = "rating.apply-revision";
 const DAY_MS = 86_400_000;
+let T0 = performance.now();
+const TRACE = (label: string) => { if (process.env.RATING_TRACE) { const t = performance.now(); console.error(`  [trace] ${label.padEnd(30)} ${(t - T0).toFixed(0)} ms`); T0 = t; } };
 
 type RevisionRow = typeof rateRevisions.$inferSelect;
 export function revisionToDto(row: RevisionRow) {
@@ -62,42 +63,85 @@ const CHANGE = (s: string, p: string) => `CASE WHEN ${p} IS NULL THEN 'new' WHEN
 const copyText = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : v);
 const copyOrNull = (v: string | number | bigint | null) => (v === null ? "\\N" : String(v));
 
+/** Rows per staged batch: big enough for set-based SQL, small enough that the last one (not overlapped) is quick. */
+const STAGE_BATCH_ROWS = 25_000;
+const STAGE_COLUMNS = "seq, line, prefix, destination, rate_micros, connection_fee_micros, increment_first_s, increment_next_s, time_class, effective_from_ms";
+
+interface Staging {
+  tenantId: string;
+  revisionId: string;
+  planId: string;
+  /** Increases effective before this (ISO) have too little notice. */
+  cutoff: string;
+}
+
 /**
- * A sink that streams the deck's valid rows into the session's `rating_deck_stage` temp
- * table with `COPY … FROM STDIN` while the reader parses on: PostgreSQL stores one chunk
- * while the next is being parsed.
+ * The sink of a preview: valid rows are staged in batches while the reader parses on
+ * (one batch in flight: PostgreSQL stores and diffs batch n while batch n+1 is parsed).
+ * A batch is copied into the `rating_deck_batch` temp table (`COPY … FROM STDIN`), then
+ * inserted into rate_revision_rows with its diff against the version of its prefix +
+ * time class live at its date (versions never overlap), and the notice flag.
  */
-function copyStage(client: pg.PoolClient) {
-  const stream = client.query(
-    copyFrom(
-      "COPY rating_deck_stage (seq, line, prefix, destination, rate_micros, connection_fee_micros, increment_first_s, increment_next_s, time_class, effective_from_ms) FROM STDIN",
-    ),
-  );
-  let failure: Error | null = null;
-  stream.on("error", (err) => (failure ??= err));
-  let pending = "";
+function batchStager(client: pg.PoolClient, at: Staging) {
+  let text = "";
+  let rows = 0;
   let seq = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  const counts = new Map<string, number>();
+  let late = 0;
+
+  const stage = async (batch: string) => {
+    const copy = client.query(copyFrom(`COPY rating_deck_batch (${STAGE_COLUMNS}) FROM STDIN`));
+    copy.end(batch);
+    await finished(copy);
+    const r = await client.query<{ change: string; n: number; late: number }>(
+      `WITH s AS (SELECT d.*, timestamptz 'epoch' + d.effective_from_ms * interval '1 millisecond' AS eff FROM rating_deck_batch d),
+       ins AS (
+         INSERT INTO rate_revision_rows (tenant_id, revision_id, seq, line, prefix, destination, rate_micros, connection_fee_micros,
+                                         increment_first_s, increment_next_s, time_class, effective_from, change, previous_rate_micros, notice_violation)
+         SELECT $1, $2, s.seq, s.line, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s, s.time_class, s.eff,
+                ${CHANGE("s.rate_micros", "p.rate_micros_per_minute")}, p.rate_micros_per_minute,
+                coalesce(s.rate_micros > p.rate_micros_per_minute AND s.eff < $4, false)
+         FROM s LEFT JOIN rates p ON p.tenant_id = $1 AND p.plan_id = $3 AND ${SAME_KEY("p", "s")}
+                                AND p.effective_from <= s.eff AND (p.effective_to IS NULL OR p.effective_to > s.eff)
+         RETURNING change, notice_violation)
+       SELECT change, count(*)::int AS n, (count(*) FILTER (WHERE notice_violation))::int AS late FROM ins GROUP BY change`,
+      [at.tenantId, at.revisionId, at.planId, at.cutoff],
+    );
+    await client.query("TRUNCATE rating_deck_batch");
+    for (const c of r.rows) {
+      counts.set(c.change, (counts.get(c.change) ?? 0) + c.n);
+      late += c.late;
+    }
+  };
+  const flush = async () => {
+    await inFlight;
+    if (failure) throw failure;
+    if (!rows) return;
+    const batch = text;
+    text = "";
+    rows = 0;
+    inFlight = stage(batch).catch((err: unknown) => void (failure ??= err));
+  };
   const sink: DeckSink = {
     row(r) {
-      pending += `${++seq}\t${r.line}\t${r.prefix}\t${copyText(r.destination)}\t${r.rateMicros}\t${copyOrNull(r.connectionFeeMicros)}\t${copyOrNull(r.incrementFirstS)}\t${copyOrNull(r.incrementNextS)}\t${r.timeClass === null ? "\\N" : copyText(r.timeClass)}\t${r.effectiveFromMs}\n`;
+      text += `${++seq}\t${r.line}\t${r.prefix}\t${copyText(r.destination)}\t${r.rateMicros}\t${copyOrNull(r.connectionFeeMicros)}\t${copyOrNull(r.incrementFirstS)}\t${copyOrNull(r.incrementNextS)}\t${r.timeClass === null ? "\\N" : copyText(r.timeClass)}\t${r.effectiveFromMs}\n`;
+      rows++;
     },
-    async drain() {
-      if (failure) throw failure;
-      if (!pending) return;
-      const more = stream.write(pending);
-      pending = "";
-      if (!more) await once(stream, "drain");
-    },
+    drain: () => (rows >= STAGE_BATCH_ROWS ? flush() : Promise.resolve()),
   };
   return {
     sink,
-    /** Ends the COPY; resolves once PostgreSQL has stored every row. */
+    /** Stages what is left; resolves with the diff's counts once every row is in. */
     finish: async () => {
-      stream.end();
-      await finished(stream);
+      await flush();
+      await inFlight;
+      if (failure) throw failure;
+      return { counts, late };
     },
-    /** Aborts the COPY (PostgreSQL discards it); the transaction is rolled back after. */
-    abort: () => stream.destroy(),
+    /** Lets the batch in flight end (its rows go with the savepoint). */
+    settle: () => inFlight,
   };
 }
 
@@ -113,52 +157,37 @@ export async function previewImport(
   input: ImportOptions,
   source: DeckSource,
 ): Promise<{ revision: RevisionDto; rejected: boolean }> {
+  TRACE("preview start");
   const plan = await getPlanRow(tx, { tenantId: actor.tenantId, id: planId, lock: true });
   const client = tx.$client;
+  const id = newId();
+  const cutoff = Date.now() + plan.noticeDays * DAY_MS;
+  const earliest = nextLocalMidnight(cutoff, plan.timeZone);
   await client.query(BULK_WORK_MEM);
   await client.query(
-    `CREATE TEMP TABLE rating_deck_stage (seq int NOT NULL, line int NOT NULL, prefix text NOT NULL, destination text NOT NULL, rate_micros bigint NOT NULL,
+    `CREATE TEMP TABLE rating_deck_batch (seq int NOT NULL, line int NOT NULL, prefix text NOT NULL, destination text NOT NULL, rate_micros bigint NOT NULL,
        connection_fee_micros bigint, increment_first_s int, increment_next_s int, time_class text, effective_from_ms bigint NOT NULL) ON COMMIT DROP`,
   );
-  const copy = copyStage(client);
+  // A rejected deck leaves nothing staged: back to here.
+  await client.query("SAVEPOINT staged");
+  const stager = batchStager(client, { tenantId: actor.tenantId, revisionId: id, planId, cutoff: iso(cutoff) });
   let deck: DeckSummary;
   try {
-    deck = await readDeck(source, input, { timeZone: plan.timeZone, timeClassNames: plan.timeClasses.map((c) => c.name), incrementFirstS: plan.incrementFirstS, incrementNextS: plan.incrementNextS }, copy.sink);
-    await copy.finish();
+    deck = await readDeck(source, input, { timeZone: plan.timeZone, timeClassNames: plan.timeClasses.map((c) => c.name), incrementFirstS: plan.incrementFirstS, incrementNextS: plan.incrementNextS }, stager.sink);
   } catch (err) {
-    copy.abort();
+    await stager.settle();
     throw err;
   }
-  const id = newId();
+  TRACE("read");
   const base = { id, tenantId: actor.tenantId, planId, fileName: input.fileName, mode: input.mode, noticePolicy: input.noticePolicy, createdBy: actor.label };
-  if (deck.errorCount) return reject(tx, actor, { ...base, rowCount: deck.rowCount + deck.errorCount, errorCount: deck.errorCount, errors: deck.errors });
-
-  // The plan is locked: nothing changes it until commit. created_at (on the database's clock, like updated_at) dates the preview for the staleness check.
-  await client.query("SAVEPOINT staged");
-  await tx.insert(rateRevisions).values({ ...base, status: "previewed", rowCount: deck.rowCount, effectiveFrom: new Date(deck.minEffectiveFromMs), createdAt: sql`clock_timestamp()` });
-  await client.query("ANALYZE rating_deck_stage");
-  const now = Date.now();
-  const cutoff = now + plan.noticeDays * DAY_MS;
-  const earliest = nextLocalMidnight(cutoff, plan.timeZone);
-
-  // The diff: each row against the version of its prefix + time class live at its date (versions never overlap).
-  // Notice: an increase effective before the cutoff has too little.
-  const staged = await client.query<{ change: string; n: number; late: number }>(
-    `WITH s AS (SELECT d.*, timestamptz 'epoch' + d.effective_from_ms * interval '1 millisecond' AS eff FROM rating_deck_stage d),
-     ins AS (
-       INSERT INTO rate_revision_rows (tenant_id, revision_id, seq, line, prefix, destination, rate_micros, connection_fee_micros,
-                                       increment_first_s, increment_next_s, time_class, effective_from, change, previous_rate_micros, notice_violation)
-       SELECT $1, $2, s.seq, s.line, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s, s.time_class, s.eff,
-              ${CHANGE("s.rate_micros", "p.rate_micros_per_minute")}, p.rate_micros_per_minute,
-              coalesce(s.rate_micros > p.rate_micros_per_minute AND s.eff < $4, false)
-       FROM s LEFT JOIN rates p ON p.tenant_id = $1 AND p.plan_id = $3 AND ${SAME_KEY("p", "s")}
-                              AND p.effective_from <= s.eff AND (p.effective_to IS NULL OR p.effective_to > s.eff)
-       RETURNING change, notice_violation)
-     SELECT change, count(*)::int AS n, (count(*) FILTER (WHERE notice_violation))::int AS late FROM ins GROUP BY change`,
-    [actor.tenantId, id, planId, iso(cutoff)],
-  );
-  const counts = new Map(staged.rows.map((r) => [r.change, r.n]));
-  const late = staged.rows.reduce((n, r) => n + r.late, 0);
+  const rejectDeck = async (values: Omit<typeof rateRevisions.$inferInsert, "status" | keyof typeof base>) => {
+    await stager.settle();
+    await client.query("ROLLBACK TO SAVEPOINT staged");
+    return reject(tx, actor, { ...base, ...values });
+  };
+  if (deck.errorCount) return rejectDeck({ rowCount: deck.rowCount + deck.errorCount, errorCount: deck.errorCount, errors: deck.errors });
+  const { counts, late } = await stager.finish();
+  TRACE("staged");
 
   if (late && input.noticePolicy === "reject") {
     const rows = await client.query<{ line: number; prefix: string; from: Date }>(
@@ -166,26 +195,25 @@ export async function previewImport(
       [id, MAX_KEPT_ERRORS],
     );
     const errors = rows.rows.map((r) => ({ line: r.line, reason: `increase for ${r.prefix} effective ${r.from.toISOString()} has less than the plan's ${plan.noticeDays} days' notice (earliest ${iso(earliest)})` }));
-    await client.query("ROLLBACK TO SAVEPOINT staged");
-    return reject(tx, actor, { ...base, rowCount: deck.rowCount, errorCount: late, errors, noticeViolationCount: late });
+    return rejectDeck({ rowCount: deck.rowCount, errorCount: late, errors, noticeViolationCount: late });
   }
   if (late) {
     // Deferred to the earliest allowed date, where a later row of the deck for the same code must not start first.
+    // (The rows just staged have no statistics yet: a nested loop over them could go quadratic.)
+    await client.query("SET LOCAL enable_nestloop = off");
     const clash = await client.query<{ line: number; prefix: string; other: number; from: Date }>(
-      `SELECT a.line, a.prefix, b.line AS other, b.eff AS from
-       FROM rate_revision_rows a
-       JOIN (SELECT d.*, timestamptz 'epoch' + d.effective_from_ms * interval '1 millisecond' AS eff FROM rating_deck_stage d) b
-         ON ${SAME_KEY("b", "a")} AND b.seq <> a.seq AND b.eff > a.effective_from AND b.eff <= $2
+      `SELECT a.line, a.prefix, b.line AS other, b.effective_from AS from
+       FROM rate_revision_rows a JOIN rate_revision_rows b ON b.revision_id = $1 AND ${SAME_KEY("b", "a")} AND b.seq <> a.seq AND b.effective_from > a.effective_from AND b.effective_from <= $2
        WHERE a.revision_id = $1 AND a.notice_violation ORDER BY a.seq, b.seq LIMIT $3`,
       [id, iso(earliest), MAX_KEPT_ERRORS],
     );
+    await client.query("SET LOCAL enable_nestloop = on");
     if (clash.rowCount) {
       const errors = clash.rows.map((r) => ({
         line: r.line,
         reason: `increase for ${r.prefix} deferred to ${iso(earliest)} (notice) would start after line ${r.other}'s rate effective ${r.from.toISOString()}; date it ${iso(earliest)} or later`,
       }));
-      await client.query("ROLLBACK TO SAVEPOINT staged");
-      return reject(tx, actor, { ...base, rowCount: deck.rowCount, errorCount: errors.length, errors, noticeViolationCount: late });
+      return rejectDeck({ rowCount: deck.rowCount, errorCount: errors.length, errors, noticeViolationCount: late });
     }
     // …and compared again with what is live then: it may no longer be an increase.
     const moved = await client.query<{ change: string }>(
@@ -210,21 +238,35 @@ export async function previewImport(
               greatest(r.effective_from, $5), 'closed', r.rate_micros_per_minute
        FROM rates r
        WHERE r.tenant_id = $1 AND r.plan_id = $3 AND (r.effective_to IS NULL OR r.effective_to > $5)
-         AND NOT EXISTS (SELECT 1 FROM rating_deck_stage d WHERE d.prefix = r.prefix)`,
+         AND r.prefix NOT IN (SELECT prefix FROM rate_revision_rows WHERE revision_id = $2)`,
       [actor.tenantId, id, planId, deck.rowCount, iso(deck.minEffectiveFromMs)],
     );
     counts.set("closed", closed.rowCount ?? 0);
+    TRACE("full closed");
   }
 
   const n = (c: string) => counts.get(c) ?? 0;
+  // created_at is on the database's clock, like the plan's updated_at: the staleness check compares them.
   const [row] = await tx
-    .update(rateRevisions)
-    .set({ newCount: n("new"), increaseCount: n("increase"), decreaseCount: n("decrease"), unchangedCount: n("unchanged"), closedCount: n("closed"), noticeViolationCount: late })
-    .where(and(eq(rateRevisions.tenantId, actor.tenantId), eq(rateRevisions.id, id)))
+    .insert(rateRevisions)
+    .values({
+      ...base,
+      status: "previewed",
+      rowCount: deck.rowCount,
+      effectiveFrom: new Date(deck.minEffectiveFromMs),
+      newCount: n("new"),
+      increaseCount: n("increase"),
+      decreaseCount: n("decrease"),
+      unchangedCount: n("unchanged"),
+      closedCount: n("closed"),
+      noticeViolationCount: late,
+      createdAt: sql`clock_timestamp()`,
+    })
     .returning();
   await client.query("RELEASE SAVEPOINT staged");
   const revision = revisionToDto(row!);
   await recordAudit(tx, actor, { action: "rating_revision.preview", entityType: "rating_revision", entityId: id, after: summary(revision, plan) });
+  TRACE("preview end");
   return { revision, rejected: false };
 }
 
@@ -322,9 +364,20 @@ export async function requestApply(tx: TxDb, actor: Actor, jobs: JobQueue, revis
   return { jobId, revision: revisionToDto(updated!) };
 }
 
-/** A staged deck row's date: deferred or as in the deck. */
-const EFF = "coalesce(s.effective_from_adjusted, s.effective_from)";
-const DECK_ROWS = `SELECT s.*, ${EFF} AS eff FROM rate_revision_rows s WHERE s.revision_id = $3 AND s.change <> 'closed'`;
+/**
+ * The revision's deck rows as the apply job reads them: in a temp table with statistics
+ * (the staged rows have none yet, and a nested loop over them goes quadratic), sorted by
+ * code and date once, with each row's neighbours in the deck (same prefix and class)
+ * and its rank in that order.
+ */
+const APPLY_ROWS = `
+  CREATE TEMP TABLE rating_apply ON COMMIT DROP AS
+  SELECT s.*, lag(s.eff) OVER w AS prev_in_deck, lead(s.eff) OVER w AS next_in_deck, row_number() OVER (ORDER BY s.prefix, s.tc, s.eff) AS rn
+  FROM (SELECT s.seq, s.prefix, s.time_class, coalesce(s.time_class, '') AS tc, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s,
+               coalesce(s.effective_from_adjusted, s.effective_from) AS eff
+        FROM rate_revision_rows s WHERE s.revision_id = $1 AND s.change <> 'closed') s
+  WINDOW w AS (PARTITION BY s.prefix, s.tc ORDER BY s.eff)`;
+const SAME_APPLY_KEY = "r.prefix = s.prefix AND coalesce(r.time_class, '') = s.tc";
 
 /**
  * Job: writes a revision's staged rows into `rates` in one transaction, each step one
@@ -355,56 +408,55 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
         const closed = `SELECT DISTINCT prefix, coalesce(time_class, '') AS tc FROM rate_revision_rows WHERE revision_id = $3 AND change = 'closed'`;
         const dropped = await client.query(
           `DELETE FROM rates r USING (${closed}) s
-           WHERE r.tenant_id = $1 AND r.plan_id = $2 AND r.prefix = s.prefix AND coalesce(r.time_class, '') = s.tc AND r.effective_from >= $4`,
+           WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from >= $4`,
           [...args, rev.effectiveFrom],
         );
         const cut = await client.query(
           `UPDATE rates r SET effective_to = $4 FROM (${closed}) s
-           WHERE r.tenant_id = $1 AND r.plan_id = $2 AND r.prefix = s.prefix AND coalesce(r.time_class, '') = s.tc
-             AND r.effective_from < $4 AND (r.effective_to IS NULL OR r.effective_to > $4)`,
+           WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from < $4 AND (r.effective_to IS NULL OR r.effective_to > $4)`,
           [...args, rev.effectiveFrom],
         );
         cancelled = dropped.rowCount ?? 0;
         ended = cut.rowCount ?? 0;
       }
-      await ctx.progress(15, "replacing versions that start at the same instant");
-      const replaced = await client.query(
-        `DELETE FROM rates r USING (${DECK_ROWS}) s
-         WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_KEY("r", "s")} AND r.effective_from = s.eff`,
-        args,
-      );
-      await ctx.progress(30, "ending superseded rates");
-      // A version ends at the first deck date after its start (if before its own end).
+      TRACE("apply start");
+      await ctx.progress(15, "reading the deck");
+      await client.query(APPLY_ROWS, [revisionId]);
+      await client.query("ANALYZE rating_apply");
+      TRACE("apply rows");
+      await ctx.progress(25, "replacing versions that start at the same instant");
+      const replaced = await client.query(`DELETE FROM rates r USING rating_apply s WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from = s.eff`, [
+        tenantId,
+        rev.planId,
+      ]);
+      TRACE("replaced");
+      await ctx.progress(35, "ending superseded rates");
+      // A version ends at the first deck date after its start: the deck row whose previous row (if any) is not after the start.
       const superseded = await client.query(
-        `UPDATE rates r SET effective_to = x.eff
-         FROM (SELECT r2.id, min(s.eff) AS eff
-               FROM rates r2 JOIN (${DECK_ROWS}) s ON ${SAME_KEY("s", "r2")} AND s.eff > r2.effective_from AND (r2.effective_to IS NULL OR r2.effective_to > s.eff)
-               WHERE r2.tenant_id = $1 AND r2.plan_id = $2
-               GROUP BY r2.id) x
-         WHERE r.tenant_id = $1 AND r.plan_id = $2 AND r.id = x.id`,
-        args,
+        `UPDATE rates r SET effective_to = s.eff FROM rating_apply s
+         WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from < s.eff AND (s.prev_in_deck IS NULL OR r.effective_from >= s.prev_in_deck)
+           AND (r.effective_to IS NULL OR r.effective_to > s.eff)`,
+        [tenantId, rev.planId],
       );
-      await ctx.progress(50, "inserting rates");
+      TRACE("superseded");
+      await ctx.progress(55, "inserting rates");
       // Each runs to the next version of its code: in the deck or already in the plan. Inserted in
       // (prefix, class, date) order for the index; ids are the revision's id with the row's rank
-      // in its last 48 bits: unique (one revision, one apply), and increasing.
+      // in its last 48 bits: unique (one revision, applied once) and increasing.
       const inserted = await client.query(
-        `WITH s AS (
-           SELECT s.*, lead(s.eff) OVER w AS next_in_deck, row_number() OVER (ORDER BY s.prefix, coalesce(s.time_class, ''), s.eff) AS rn
-           FROM (${DECK_ROWS}) s
-           WINDOW w AS (PARTITION BY s.prefix, coalesce(s.time_class, '') ORDER BY s.eff)),
-         later AS (
+        `WITH later AS (
            SELECT s.seq, min(r.effective_from) AS next_from
-           FROM s JOIN rates r ON r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_KEY("r", "s")} AND r.effective_from > s.eff
+           FROM rating_apply s JOIN rates r ON r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from > s.eff
            GROUP BY s.seq)
          INSERT INTO rates (id, tenant_id, plan_id, prefix, destination, rate_micros_per_minute, connection_fee_micros,
                             increment_first_s, increment_next_s, time_class, effective_from, effective_to, revision_id)
          SELECT (left($3::text, 24) || lpad(to_hex(s.rn), 12, '0'))::uuid, $1, $2, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros,
-                s.increment_first_s, s.increment_next_s, s.time_class, s.eff, LEAST(s.next_in_deck, later.next_from), $3
-         FROM s LEFT JOIN later ON later.seq = s.seq
+                s.increment_first_s, s.increment_next_s, s.time_class, s.eff, LEAST(s.next_in_deck, later.next_from), $3::uuid
+         FROM rating_apply s LEFT JOIN later ON later.seq = s.seq
          ORDER BY s.rn`,
-        args,
+        [tenantId, rev.planId, revisionId],
       );
+      TRACE("inserted");
       await ctx.progress(90, "recording");
       await tx.update(rateRevisions).set({ status: "applied", appliedAt: sql`clock_timestamp()`, failureMessage: null }).where(and(eq(rateRevisions.tenantId, tenantId), eq(rateRevisions.id, revisionId)));
       await client.query("UPDATE rating_plans SET updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2", [tenantId, rev.planId]);
@@ -412,6 +464,7 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
       await recordAudit(tx, actor, { action: "rating_revision.apply", entityType: "rating_revision", entityId: revisionId, before: { status: "applying" }, after: { status: "applied", planId: rev.planId, ...outcome } });
       return outcome;
     });
+    TRACE("apply committed");
     if (planId) refreshCompiledPlan(createDb(pool), { tenantId, planId });
     await ctx.progress(100, "applied");
     return result;
