@@ -121,6 +121,9 @@ describe("rating plans", () => {
     await d.getByRole("button", { name: "Back" }).click();
     await d.getByLabel("Deck file").setInputFiles(deckFile("uk-deck.csv", GOOD));
     await d.getByText("uk-deck.csv").waitFor();
+    // Only the head of the file is read in the browser; the file itself is uploaded as it is.
+    await d.getByText("3 rows").waitFor();
+    await shot("rating-import-upload-light");
     await d.getByRole("button", { name: "Next: map columns" }).click();
     await d.getByRole("button", { name: "Preview changes" }).click();
     await d.getByRole("button", { name: "Apply 3 rows" }).waitFor();

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { Parser } from "csv-parse";
 import { AppError, badRequest } from "../platform/http/errors.js";
 import { parseMoney } from "../platform/money.js";
@@ -119,11 +120,14 @@ type Columns = Partial<Record<DeckField, number>>;
 const field = (record: string[], i: number | undefined) => (i === undefined ? "" : (record[i] ?? ""));
 
 /**
- * csv-parse's stream parser, taking each record synchronously as it is parsed: its
- * `info.lines` is then the record's line (the `info` option would allocate an object per
- * record, and the object stream would buffer: together about 3× slower on big decks).
+ * csv-parse's stream parser, taking each record synchronously as it is parsed (the `info`
+ * option would allocate an object per record, and the object stream would buffer:
+ * together about 3× slower on big decks), with the line each record starts on: csv-parse
+ * counts the end line, and a CRLF inside quotes twice.
  */
 class RecordParser extends Parser {
+  private lastLine = 0;
+  private emptyLines = 0;
   constructor(
     opts: ConstructorParameters<typeof Parser>[0],
     private readonly onRecord: (record: string[], line: number) => void,
@@ -132,7 +136,12 @@ class RecordParser extends Parser {
   }
   override push(record: unknown): boolean {
     if (record === null) return super.push(null);
-    this.onRecord(record as string[], this.info.lines);
+    const fields = record as string[];
+    const line = this.lastLine + 1 + (this.info.empty_lines - this.emptyLines);
+    this.emptyLines = this.info.empty_lines;
+    this.lastLine = line;
+    for (const f of fields) if (f.includes("\n")) this.lastLine += f.split("\n").length - 1;
+    this.onRecord(fields, line);
     return true;
   }
 }
@@ -304,4 +313,28 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
   if (!col) throw badRequest("The deck is empty", { csv: ["no header row"] });
   if (!summary.rowCount && !summary.errorCount) throw badRequest("The deck has a header but no rows", { csv: ["no rows"] });
   return summary;
+}
+
+/** A JSON deck, in slices: the importer reads (and stores) it piece by piece. */
+export function* slices(csv: string): Generator<Buffer> {
+  const bytes = Buffer.from(csv);
+  for (let at = 0; at < bytes.length; at += 256 * 1024) yield bytes.subarray(at, at + 256 * 1024);
+}
+
+/** The upload stream, refused (413) once it passes `max` bytes. */
+export async function* limitBytes(body: Readable, max: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  let complete = false;
+  try {
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > max) throw new AppError(413, "payload_too_large", `The deck is larger than ${max / 1024 / 1024} MB`);
+      yield chunk;
+    }
+    complete = true;
+  } finally {
+    // Stopped early (a 400 on the header, too big): the rest is read and dropped rather than the
+    // connection destroyed, so the client gets to see the answer.
+    if (!complete) body.resume();
+  }
 }

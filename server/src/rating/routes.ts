@@ -4,14 +4,13 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provid
 import { z } from "zod";
 import { listQuery, listResponse } from "../platform/http/list.js";
 import { ok, timestamp, uuidParam } from "../platform/http/schemas.js";
-import { AppError } from "../platform/http/errors.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
 import { CHANGE_KINDS, PLAN_KINDS, RATE_STATES, diffRowDto, importJson, matchDto, planCreate, planDto, planPatch, quoteDto, quoteInput, rateDto, revisionDto, uploadQuery, type ImportOptions } from "./model.js";
 import { createPlan, deletePlan, getPlan, listPlans, listRates, updatePlan } from "./plans.js";
 import { deckRejected, getRevisionRow, listDiffRows, listRevisions, previewImport, requestApply, revisionToDto } from "./import.js";
 import { dropCompiledPlan, lookupRate, quoteCall } from "./compiled.js";
 import { exportRates } from "./export.js";
-import type { DeckSource } from "./deck.js";
+import { limitBytes, slices, type DeckSource } from "./deck.js";
 
 const read = { onRequest: [requireStaff("rating:read")] };
 const change = { onRequest: [requireStaff("rating:write")] };
@@ -112,6 +111,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   // The file itself as the body, streamed into the importer as it arrives; only this route takes these types.
   await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(DECK_TYPES, (_req, payload, done) => done(null, payload));
     scope.withTypeProvider<ZodTypeProvider>().post(
       "/rating-plans/:id/imports/upload",
@@ -127,7 +127,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       async (req, reply) => {
         reply.status(201);
-        return preview(req, req.params.id, req.query, limited(req.body as Readable, DECK_UPLOAD_LIMIT));
+        return preview(req, req.params.id, req.query, limitBytes(req.body as Readable, DECK_UPLOAD_LIMIT));
       },
     );
   });
@@ -153,19 +153,3 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 };
-
-/** A JSON deck, in slices: the importer reads (and stores) it piece by piece. */
-function* slices(csv: string): Generator<Buffer> {
-  const bytes = Buffer.from(csv);
-  for (let at = 0; at < bytes.length; at += 256 * 1024) yield bytes.subarray(at, at + 256 * 1024);
-}
-
-/** The upload stream, refused (413) once it passes `max` bytes. */
-async function* limited(body: Readable, max: number): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > max) throw new AppError(413, "payload_too_large", `The deck is larger than ${max / 1024 / 1024} MB`);
-    yield chunk;
-  }
-}

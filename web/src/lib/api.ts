@@ -57,7 +57,9 @@ type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 export async function apiFetch<T>(path: string, opts: { method?: Method; body?: unknown; query?: QueryParams; signal?: AbortSignal } = {}): Promise<T> {
   const method = opts.method ?? "GET";
   const headers: Record<string, string> = { accept: "application/json" };
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  // A Blob (a File) is sent as it is: the browser streams it from disk.
+  const raw = opts.body instanceof Blob;
+  if (opts.body !== undefined) headers["content-type"] = raw ? "application/octet-stream" : "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
 
   let res: Response;
@@ -65,7 +67,7 @@ export async function apiFetch<T>(path: string, opts: { method?: Method; body?: 
     res = await fetch(`/api${path}${buildQuery(opts.query)}`, {
       method,
       headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      body: opts.body === undefined ? undefined : raw ? (opts.body as Blob) : JSON.stringify(opts.body),
       credentials: "same-origin",
       signal: opts.signal,
     });
@@ -101,6 +103,8 @@ export async function apiFetch<T>(path: string, opts: { method?: Method; body?: 
 export const api = {
   get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) => apiFetch<T>(path, { query, signal }),
   post: <T>(path: string, body?: unknown) => apiFetch<T>(path, { method: "POST", body }),
+  /** POSTs a file as the raw request body, options in the query string. */
+  upload: <T>(path: string, file: Blob, query?: QueryParams) => apiFetch<T>(path, { method: "POST", body: file, query }),
   patch: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PATCH", body }),
   put: <T>(path: string, body: unknown) => apiFetch<T>(path, { method: "PUT", body }),
   del: <T>(path: string) => apiFetch<T>(path, { method: "DELETE" }),
