@@ -153,6 +153,18 @@ describe("rating plans", () => {
     await rates.getByRole("cell", { name: "United Kingdom London" }).waitFor();
   });
 
+  it("shows the settings and the compiled plan's size", async () => {
+    await openTab(/Settings/);
+    const compiled = page.getByText(/bytes per prefix/);
+    await compiled.waitFor();
+    expect(await compiled.textContent()).toMatch(/^[\d.,]+ (B|KiB|MiB) · [\d.,]+ bytes per prefix$/);
+    await page.getByText("3 (3 rate versions)").waitFor();
+    await shot("rating-plan-settings-light");
+    await setTheme("Dark");
+    await shot("rating-plan-settings-dark");
+    await setTheme("Light");
+  });
+
   it("lists the revision", async () => {
     await openTab(/Revisions/);
     await page.getByRole("cell", { name: "uk-deck.csv" }).waitFor();

@@ -204,6 +204,12 @@ describe("deck import", () => {
       expect(m.rate).toBe(decimal(micros(i)));
     }
     const lookupMs = performance.now() - t2;
+    // The server reports the compiled plan it answers from.
+    const compiled = (await admin.request("GET", `/api/rating-plans/${p.id}/compiled`)).json;
+    expect(compiled).toMatchObject({ prefixCount: 50_000, versionCount: 50_000, destinationCount: 50_000 });
+    expect(compiled.bytesPerPrefix).toBeGreaterThan(20);
+    expect(compiled.bytesPerPrefix).toBeLessThan(400);
+    expect(compiled.buildMs).toBeGreaterThanOrEqual(0);
     expect((await lookup(p.id, "1000001")).match).toBeNull();
     console.log(`50k deck: preview ${previewMs.toFixed(0)} ms, apply (job) ${applyMs.toFixed(0)} ms, 5 lookups incl. first compile ${lookupMs.toFixed(0)} ms`);
     expect(previewMs).toBeLessThan(15_000);
@@ -529,6 +535,7 @@ describe("boundaries", () => {
       ["GET", `/api/rating-plans/${p.id}/lookup?number=1`],
       ["POST", `/api/rating-plans/${p.id}/quote`, { number: "1", durationS: 60 }],
       ["GET", `/api/rating-plans/${p.id}/export`],
+      ["GET", `/api/rating-plans/${p.id}/compiled`],
     ];
     for (const [method, url, body] of calls) {
       const res = await acme.request(method as "GET", url, body);

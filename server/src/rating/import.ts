@@ -376,7 +376,8 @@ const APPLY_ROWS = `
   FROM (SELECT s.seq, s.prefix, s.time_class, coalesce(s.time_class, '') AS tc, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s,
                coalesce(s.effective_from_adjusted, s.effective_from) AS eff
         FROM rate_revision_rows s WHERE s.revision_id = $1 AND s.change <> 'closed') s
-  WINDOW w AS (PARTITION BY s.prefix, s.tc ORDER BY s.eff)`;
+  WINDOW w AS (PARTITION BY s.prefix, s.tc ORDER BY s.eff)
+  ORDER BY rn`;
 const SAME_APPLY_KEY = "r.prefix = s.prefix AND coalesce(r.time_class, '') = s.tc";
 
 /**
@@ -441,8 +442,8 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
       TRACE("superseded");
       await ctx.progress(55, "inserting rates");
       // Each runs to the next version of its code: in the deck or already in the plan. Inserted in
-      // (prefix, class, date) order for the index; ids are the revision's id with the row's rank
-      // in its last 48 bits: unique (one revision, applied once) and increasing.
+      // rating_apply's order, (prefix, class, date), which suits the index; ids are the revision's id
+      // with the row's rank in its last 48 bits: unique (one revision, applied once) and increasing.
       const inserted = await client.query(
         `WITH later AS (
            SELECT s.seq, min(r.effective_from) AS next_from
@@ -452,8 +453,7 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
                             increment_first_s, increment_next_s, time_class, effective_from, effective_to, revision_id)
          SELECT (left($3::text, 24) || lpad(to_hex(s.rn), 12, '0'))::uuid, $1, $2, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros,
                 s.increment_first_s, s.increment_next_s, s.time_class, s.eff, LEAST(s.next_in_deck, later.next_from), $3::uuid
-         FROM rating_apply s LEFT JOIN later ON later.seq = s.seq
-         ORDER BY s.rn`,
+         FROM rating_apply s LEFT JOIN later ON later.seq = s.seq`,
         [tenantId, rev.planId, revisionId],
       );
       TRACE("inserted");

@@ -167,6 +167,19 @@ export const diffRowDto = z.object({
   noticeViolation: z.boolean(),
 });
 
+export const compiledDto = z.object({
+  prefixCount: z.number().int(),
+  versionCount: z.number().int(),
+  nodeCount: z.number().int(),
+  destinationCount: z.number().int(),
+  /** Bytes in the compiled plan's typed arrays (the trie and its version records). */
+  typedArrayBytes: z.number().int(),
+  bytesPerPrefix: z.number(),
+  builtAt: timestamp.nullable(),
+  /** Loading the rates and compiling them, in ms. */
+  buildMs: z.number().int().nullable(),
+});
+
 export const matchDto = z.object({
   prefix: z.string(),
   destination: z.string(),

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { listQuery, listResponse } from "../platform/http/list.js";
 import { ok, timestamp, uuidParam } from "../platform/http/schemas.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
-import { CHANGE_KINDS, PLAN_KINDS, RATE_STATES, diffRowDto, importJson, matchDto, planCreate, planDto, planPatch, quoteDto, quoteInput, rateDto, revisionDto, uploadQuery, type ImportOptions } from "./model.js";
+import { CHANGE_KINDS, PLAN_KINDS, RATE_STATES, compiledDto, diffRowDto, importJson, matchDto, planCreate, planDto, planPatch, quoteDto, quoteInput, rateDto, revisionDto, uploadQuery, type ImportOptions } from "./model.js";
 import { createPlan, deletePlan, getPlan, listPlans, listRates, updatePlan } from "./plans.js";
 import { deckRejected, getRevisionRow, listDiffRows, listRevisions, previewImport, requestApply, revisionToDto } from "./import.js";
-import { dropCompiledPlan, lookupRate, quoteCall } from "./compiled.js";
+import { compiledPlanStats, dropCompiledPlan, lookupRate, quoteCall } from "./compiled.js";
 import { exportRates } from "./export.js";
 import { limitBytes, slices, type DeckSource } from "./deck.js";
 
@@ -78,6 +78,11 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post("/rating-plans/:id/quote", { ...read, schema: { ...tags, params: uuidParam, body: quoteInput, response: { 200: quoteDto } } }, async (req) =>
     quoteCall(db, { tenantId: tenantOf(req), planId: req.params.id, number: req.body.number, durationS: req.body.durationS, at: req.body.at ?? new Date() }),
+  );
+  app.get(
+    "/rating-plans/:id/compiled",
+    { ...read, schema: { ...tags, description: "The plan as the server holds it in memory for lookups: sizes (bytes per prefix) and when it was compiled.", params: uuidParam, response: { 200: compiledDto } } },
+    async (req) => compiledPlanStats(db, { tenantId: tenantOf(req), planId: req.params.id }),
   );
   app.get("/rating-plans/:id/export", { ...read, schema: { ...tags, params: uuidParam, querystring: z.object({ at: timestamp.optional() }) } }, async (req, reply) => {
     const { fileName, csv } = await exportRates(db, { tenantId: tenantOf(req), planId: req.params.id, at: req.query.at ?? new Date() });
