@@ -23,8 +23,6 @@ import { CHANGE_KINDS, type ImportOptions } from "./model.js";
  */
 export const APPLY_REVISION_QUEUE = "rating.apply-revision";
 const DAY_MS = 86_400_000;
-let T0 = performance.now();
-const TRACE = (label: string) => { if (process.env.RATING_TRACE) { const t = performance.now(); console.error(`  [trace] ${label.padEnd(30)} ${(t - T0).toFixed(0)} ms`); T0 = t; } };
 
 type RevisionRow = typeof rateRevisions.$inferSelect;
 export function revisionToDto(row: RevisionRow) {
@@ -65,6 +63,7 @@ const copyOrNull = (v: string | number | bigint | null) => (v === null ? "\\N" :
 
 /** Rows per staged batch: big enough for set-based SQL, small enough that the last one (not overlapped) is quick. */
 const STAGE_BATCH_ROWS = 25_000;
+const STAGE_BATCH_BYTES = 4 * 1024 * 1024;
 const STAGE_COLUMNS = "seq, line, prefix, destination, rate_micros, connection_fee_micros, increment_first_s, increment_next_s, time_class, effective_from_ms";
 
 interface Staging {
@@ -80,10 +79,15 @@ interface Staging {
  * (one batch in flight: PostgreSQL stores and diffs batch n while batch n+1 is parsed).
  * A batch is copied into the `rating_deck_batch` temp table (`COPY … FROM STDIN`), then
  * inserted into rate_revision_rows with its diff against the version of its prefix +
- * time class live at its date (versions never overlap), and the notice flag.
+ * time class live at its date, and the notice flag. The live version is one probe of the
+ * (plan, prefix, effective_from) index per row: a join would be planned per batch, and
+ * hashing a big plan's rates for every batch costs more than the whole deck's probes.
  */
 function batchStager(client: pg.PoolClient, at: Staging) {
-  let text = "";
+  // The batch's COPY text is written into a Buffer (outside the JS heap): kept as strings
+  // until sent, 25 000 rows would survive into the old generation and cost a major GC each.
+  let text = Buffer.allocUnsafe(STAGE_BATCH_BYTES);
+  let length = 0;
   let rows = 0;
   let seq = 0;
   let inFlight: Promise<void> = Promise.resolve();
@@ -91,7 +95,7 @@ function batchStager(client: pg.PoolClient, at: Staging) {
   const counts = new Map<string, number>();
   let late = 0;
 
-  const stage = async (batch: string) => {
+  const stage = async (batch: Buffer) => {
     const copy = client.query(copyFrom(`COPY rating_deck_batch (${STAGE_COLUMNS}) FROM STDIN`));
     copy.end(batch);
     await finished(copy);
@@ -103,8 +107,11 @@ function batchStager(client: pg.PoolClient, at: Staging) {
          SELECT $1, $2, s.seq, s.line, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s, s.time_class, s.eff,
                 ${CHANGE("s.rate_micros", "p.rate_micros_per_minute")}, p.rate_micros_per_minute,
                 coalesce(s.rate_micros > p.rate_micros_per_minute AND s.eff < $4, false)
-         FROM s LEFT JOIN rates p ON p.tenant_id = $1 AND p.plan_id = $3 AND ${SAME_KEY("p", "s")}
-                                AND p.effective_from <= s.eff AND (p.effective_to IS NULL OR p.effective_to > s.eff)
+         FROM s LEFT JOIN LATERAL (
+           SELECT r.rate_micros_per_minute FROM rates r
+           WHERE r.plan_id = $3 AND r.prefix = s.prefix AND r.effective_from <= s.eff AND r.tenant_id = $1
+             AND coalesce(r.time_class, '') = coalesce(s.time_class, '') AND (r.effective_to IS NULL OR r.effective_to > s.eff)
+           ORDER BY r.effective_from DESC LIMIT 1) p ON true
          RETURNING change, notice_violation)
        SELECT change, count(*)::int AS n, (count(*) FILTER (WHERE notice_violation))::int AS late FROM ins GROUP BY change`,
       [at.tenantId, at.revisionId, at.planId, at.cutoff],
@@ -119,14 +126,18 @@ function batchStager(client: pg.PoolClient, at: Staging) {
     await inFlight;
     if (failure) throw failure;
     if (!rows) return;
-    const batch = text;
-    text = "";
+    const batch = text.subarray(0, length);
+    text = Buffer.allocUnsafe(STAGE_BATCH_BYTES);
+    length = 0;
     rows = 0;
     inFlight = stage(batch).catch((err: unknown) => void (failure ??= err));
   };
   const sink: DeckSink = {
     row(r) {
-      text += `${++seq}\t${r.line}\t${r.prefix}\t${copyText(r.destination)}\t${r.rateMicros}\t${copyOrNull(r.connectionFeeMicros)}\t${copyOrNull(r.incrementFirstS)}\t${copyOrNull(r.incrementNextS)}\t${r.timeClass === null ? "\\N" : copyText(r.timeClass)}\t${r.effectiveFromMs}\n`;
+      const line = `${++seq}\t${r.line}\t${r.prefix}\t${copyText(r.destination)}\t${r.rateMicros}\t${copyOrNull(r.connectionFeeMicros)}\t${copyOrNull(r.incrementFirstS)}\t${copyOrNull(r.incrementNextS)}\t${r.timeClass === null ? "\\N" : copyText(r.timeClass)}\t${r.effectiveFromMs}\n`;
+      // A UTF-8 byte per UTF-16 unit, up to three: grow (rarely) before writing.
+      if (length + line.length * 3 > text.length) text = Buffer.concat([text.subarray(0, length), Buffer.allocUnsafe(Math.max(text.length, line.length * 3))]);
+      length += text.write(line, length);
       rows++;
     },
     drain: () => (rows >= STAGE_BATCH_ROWS ? flush() : Promise.resolve()),
@@ -157,7 +168,6 @@ export async function previewImport(
   input: ImportOptions,
   source: DeckSource,
 ): Promise<{ revision: RevisionDto; rejected: boolean }> {
-  TRACE("preview start");
   const plan = await getPlanRow(tx, { tenantId: actor.tenantId, id: planId, lock: true });
   const client = tx.$client;
   const id = newId();
@@ -178,7 +188,6 @@ export async function previewImport(
     await stager.settle();
     throw err;
   }
-  TRACE("read");
   const base = { id, tenantId: actor.tenantId, planId, fileName: input.fileName, mode: input.mode, noticePolicy: input.noticePolicy, createdBy: actor.label };
   const rejectDeck = async (values: Omit<typeof rateRevisions.$inferInsert, "status" | keyof typeof base>) => {
     await stager.settle();
@@ -187,7 +196,6 @@ export async function previewImport(
   };
   if (deck.errorCount) return rejectDeck({ rowCount: deck.rowCount + deck.errorCount, errorCount: deck.errorCount, errors: deck.errors });
   const { counts, late } = await stager.finish();
-  TRACE("staged");
 
   if (late && input.noticePolicy === "reject") {
     const rows = await client.query<{ line: number; prefix: string; from: Date }>(
@@ -242,7 +250,6 @@ export async function previewImport(
       [actor.tenantId, id, planId, deck.rowCount, iso(deck.minEffectiveFromMs)],
     );
     counts.set("closed", closed.rowCount ?? 0);
-    TRACE("full closed");
   }
 
   const n = (c: string) => counts.get(c) ?? 0;
@@ -266,7 +273,6 @@ export async function previewImport(
   await client.query("RELEASE SAVEPOINT staged");
   const revision = revisionToDto(row!);
   await recordAudit(tx, actor, { action: "rating_revision.preview", entityType: "rating_revision", entityId: id, after: summary(revision, plan) });
-  TRACE("preview end");
   return { revision, rejected: false };
 }
 
@@ -420,17 +426,14 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
         cancelled = dropped.rowCount ?? 0;
         ended = cut.rowCount ?? 0;
       }
-      TRACE("apply start");
       await ctx.progress(15, "reading the deck");
       await client.query(APPLY_ROWS, [revisionId]);
       await client.query("ANALYZE rating_apply");
-      TRACE("apply rows");
       await ctx.progress(25, "replacing versions that start at the same instant");
       const replaced = await client.query(`DELETE FROM rates r USING rating_apply s WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from = s.eff`, [
         tenantId,
         rev.planId,
       ]);
-      TRACE("replaced");
       await ctx.progress(35, "ending superseded rates");
       // A version ends at the first deck date after its start: the deck row whose previous row (if any) is not after the start.
       const superseded = await client.query(
@@ -439,7 +442,6 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
            AND (r.effective_to IS NULL OR r.effective_to > s.eff)`,
         [tenantId, rev.planId],
       );
-      TRACE("superseded");
       await ctx.progress(55, "inserting rates");
       // Each runs to the next version of its code: in the deck or already in the plan. Inserted in
       // rating_apply's order, (prefix, class, date), which suits the index; ids are the revision's id
@@ -456,7 +458,6 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
          FROM rating_apply s LEFT JOIN later ON later.seq = s.seq`,
         [tenantId, rev.planId, revisionId],
       );
-      TRACE("inserted");
       await ctx.progress(90, "recording");
       await tx.update(rateRevisions).set({ status: "applied", appliedAt: sql`clock_timestamp()`, failureMessage: null }).where(and(eq(rateRevisions.tenantId, tenantId), eq(rateRevisions.id, revisionId)));
       await client.query("UPDATE rating_plans SET updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2", [tenantId, rev.planId]);
@@ -464,7 +465,6 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
       await recordAudit(tx, actor, { action: "rating_revision.apply", entityType: "rating_revision", entityId: revisionId, before: { status: "applying" }, after: { status: "applied", planId: rev.planId, ...outcome } });
       return outcome;
     });
-    TRACE("apply committed");
     if (planId) refreshCompiledPlan(createDb(pool), { tenantId, planId });
     await ctx.progress(100, "applied");
     return result;
