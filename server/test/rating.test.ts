@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { importTuning } from "../src/rating/import.js";
 import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
 
 /** Rating plans, deck import (preview → apply job), lookups, quotes and export, against real PostgreSQL. */
@@ -12,6 +13,13 @@ beforeAll(async () => {
   acme = await login(t.app, "admin@acme.example");
 });
 afterAll(async () => t?.close());
+// Some tests diff decks the way a big plan is diffed (one join once the deck is in) by lowering the threshold.
+const ONE_JOIN_ABOVE = importTuning.oneJoinAbove;
+afterEach(() => void (importTuning.oneJoinAbove = ONE_JOIN_ABOVE));
+const STAGINGS = [
+  ["batch by batch (a small plan)", ONE_JOIN_ABOVE],
+  ["in one join (a big plan)", 0],
+] as const;
 
 let seq = 0;
 const uniq = (s: string) => `${s} ${++seq}`;
@@ -218,7 +226,8 @@ describe("deck import", () => {
     expect(job.json.rows.find((j: { id: string }) => j.id === a.json.jobId)).toMatchObject({ queue: "rating.apply-revision", percent: 100 });
   }, 120_000);
 
-  it("classifies the diff (new, increase, decrease, unchanged, closed) and applies it at the deck's date", async () => {
+  it.each(STAGINGS)("classifies the diff (new, increase, decrease, unchanged, closed) and applies it at the deck's date; diffed %s", async (_how, oneJoinAbove) => {
+    importTuning.oneJoinAbove = oneJoinAbove;
     const p = await mkPlan();
     await importAndApply(p.id, "prefix,destination,rate,effective_date\n1,A,0.1,2024-01-01\n2,B,0.2,2024-01-01\n3,C,0.3,2024-01-01\n4,D,0.4,2024-01-01\n");
     const deck2 = "prefix,destination,rate,effective_date\n1,A,0.15,2030-01-01\n2,B,0.1,2030-01-01\n3,C,0.3,2030-01-01\n5,E,0.5,2030-01-01\n";
@@ -258,7 +267,8 @@ describe("deck import", () => {
     expect((await admin.request("POST", `/api/rating-revisions/${r.json.revision.id}/apply`)).status).toBe(409);
   });
 
-  it("the notice rule: an increase with too little notice is rejected, or deferred to the earliest allowed date", async () => {
+  it.each(STAGINGS)("the notice rule: an increase with too little notice is rejected, or deferred to the earliest allowed date; diffed %s", async (_how, oneJoinAbove) => {
+    importTuning.oneJoinAbove = oneJoinAbove;
     const p = await mkPlan({ noticeDays: 7 });
     await importAndApply(p.id, "prefix,destination,rate,effective_date\n7,RU,0.1,2024-01-01\n8,KZ,0.2,2024-01-01\n");
     const soon = isoDay(Date.now() + 2 * DAY);

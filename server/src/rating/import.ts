@@ -66,22 +66,56 @@ const STAGE_BATCH_ROWS = 25_000;
 const STAGE_BATCH_BYTES = 4 * 1024 * 1024;
 const STAGE_COLUMNS = "seq, line, prefix, destination, rate_micros, connection_fee_micros, increment_first_s, increment_next_s, time_class, effective_from_ms";
 
+export const importTuning = {
+  /** Above this many rate versions in the plan, the deck is diffed in one join once it is all in (see batchStager). */
+  oneJoinAbove: 100_000,
+};
+
 interface Staging {
   tenantId: string;
   revisionId: string;
   planId: string;
   /** Increases effective before this (ISO) have too little notice. */
   cutoff: string;
+  /** Diff each batch as it comes (a small plan), or the whole deck at the end (a big one). */
+  perBatch: boolean;
 }
 
 /**
- * The sink of a preview: valid rows are staged in batches while the reader parses on
- * (one batch in flight: PostgreSQL stores and diffs batch n while batch n+1 is parsed).
- * A batch is copied into the `rating_deck_batch` temp table (`COPY … FROM STDIN`), then
- * inserted into rate_revision_rows with its diff against the version of its prefix +
- * time class live at its date, and the notice flag. The live version is one probe of the
- * (plan, prefix, effective_from) index per row: a join would be planned per batch, and
- * hashing a big plan's rates for every batch costs more than the whole deck's probes.
+ * Inserts the rows of `rating_deck_batch` into rate_revision_rows with their diff against
+ * the version of their prefix + time class live at their date, and the notice flag; counts
+ * the changes. The live version is found per row by a probe of the (plan, prefix,
+ * effective_from) index (`lateral`), or by a join the planner may hash (versions never overlap).
+ */
+function stageDiff(live: "lateral" | "join") {
+  const from =
+    live === "lateral"
+      ? `s LEFT JOIN LATERAL (
+           SELECT r.rate_micros_per_minute FROM rates r
+           WHERE r.plan_id = $3 AND r.prefix = s.prefix AND r.effective_from <= s.eff AND r.tenant_id = $1
+             AND coalesce(r.time_class, '') = coalesce(s.time_class, '') AND (r.effective_to IS NULL OR r.effective_to > s.eff)
+           ORDER BY r.effective_from DESC LIMIT 1) p ON true`
+      : `s LEFT JOIN rates p ON p.plan_id = $3 AND p.tenant_id = $1 AND ${SAME_KEY("p", "s")}
+                               AND p.effective_from <= s.eff AND (p.effective_to IS NULL OR p.effective_to > s.eff)`;
+  return `WITH s AS (SELECT d.*, timestamptz 'epoch' + d.effective_from_ms * interval '1 millisecond' AS eff FROM rating_deck_batch d),
+    ins AS (
+      INSERT INTO rate_revision_rows (tenant_id, revision_id, seq, line, prefix, destination, rate_micros, connection_fee_micros,
+                                      increment_first_s, increment_next_s, time_class, effective_from, change, previous_rate_micros, notice_violation)
+      SELECT $1, $2, s.seq, s.line, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s, s.time_class, s.eff,
+             ${CHANGE("s.rate_micros", "p.rate_micros_per_minute")}, p.rate_micros_per_minute,
+             coalesce(s.rate_micros > p.rate_micros_per_minute AND s.eff < $4, false)
+      FROM ${from}
+      RETURNING change, notice_violation)
+    SELECT change, count(*)::int AS n, (count(*) FILTER (WHERE notice_violation))::int AS late FROM ins GROUP BY change`;
+}
+
+/**
+ * The sink of a preview: valid rows are copied in batches into the `rating_deck_batch`
+ * temp table (`COPY … FROM STDIN`) while the reader parses on (one batch in flight:
+ * PostgreSQL stores batch n while batch n+1 is parsed). Into a small plan each batch is
+ * diffed and staged at once, by index probes (work that overlaps the parsing); into a big
+ * plan, probes cost more than one hash join over the plan, so the whole deck is diffed at
+ * the end (hashing the plan for every batch would cost more still).
  */
 function batchStager(client: pg.PoolClient, at: Staging) {
   // The batch's COPY text is written into a Buffer (outside the JS heap): kept as strings
@@ -99,23 +133,10 @@ function batchStager(client: pg.PoolClient, at: Staging) {
     const copy = client.query(copyFrom(`COPY rating_deck_batch (${STAGE_COLUMNS}) FROM STDIN`));
     copy.end(batch);
     await finished(copy);
-    const r = await client.query<{ change: string; n: number; late: number }>(
-      `WITH s AS (SELECT d.*, timestamptz 'epoch' + d.effective_from_ms * interval '1 millisecond' AS eff FROM rating_deck_batch d),
-       ins AS (
-         INSERT INTO rate_revision_rows (tenant_id, revision_id, seq, line, prefix, destination, rate_micros, connection_fee_micros,
-                                         increment_first_s, increment_next_s, time_class, effective_from, change, previous_rate_micros, notice_violation)
-         SELECT $1, $2, s.seq, s.line, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s, s.time_class, s.eff,
-                ${CHANGE("s.rate_micros", "p.rate_micros_per_minute")}, p.rate_micros_per_minute,
-                coalesce(s.rate_micros > p.rate_micros_per_minute AND s.eff < $4, false)
-         FROM s LEFT JOIN LATERAL (
-           SELECT r.rate_micros_per_minute FROM rates r
-           WHERE r.plan_id = $3 AND r.prefix = s.prefix AND r.effective_from <= s.eff AND r.tenant_id = $1
-             AND coalesce(r.time_class, '') = coalesce(s.time_class, '') AND (r.effective_to IS NULL OR r.effective_to > s.eff)
-           ORDER BY r.effective_from DESC LIMIT 1) p ON true
-         RETURNING change, notice_violation)
-       SELECT change, count(*)::int AS n, (count(*) FILTER (WHERE notice_violation))::int AS late FROM ins GROUP BY change`,
-      [at.tenantId, at.revisionId, at.planId, at.cutoff],
-    );
+    if (at.perBatch) await diff("lateral");
+  };
+  const diff = async (live: "lateral" | "join") => {
+    const r = await client.query<{ change: string; n: number; late: number }>(stageDiff(live), [at.tenantId, at.revisionId, at.planId, at.cutoff]);
     await client.query("TRUNCATE rating_deck_batch");
     for (const c of r.rows) {
       counts.set(c.change, (counts.get(c.change) ?? 0) + c.n);
@@ -149,6 +170,10 @@ function batchStager(client: pg.PoolClient, at: Staging) {
       await flush();
       await inFlight;
       if (failure) throw failure;
+      if (!at.perBatch) {
+        await client.query("ANALYZE rating_deck_batch");
+        await diff("join");
+      }
       return { counts, late };
     },
     /** Lets the batch in flight end (its rows go with the savepoint). */
@@ -180,7 +205,9 @@ export async function previewImport(
   );
   // A rejected deck leaves nothing staged: back to here.
   await client.query("SAVEPOINT staged");
-  const stager = batchStager(client, { tenantId: actor.tenantId, revisionId: id, planId, cutoff: iso(cutoff) });
+  const big = importTuning.oneJoinAbove;
+  const { rows: size } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM (SELECT FROM rates WHERE plan_id = $1 LIMIT $2) r", [planId, big + 1]);
+  const stager = batchStager(client, { tenantId: actor.tenantId, revisionId: id, planId, cutoff: iso(cutoff), perBatch: size[0]!.n <= big });
   let deck: DeckSummary;
   try {
     deck = await readDeck(source, input, { timeZone: plan.timeZone, timeClassNames: plan.timeClasses.map((c) => c.name), incrementFirstS: plan.incrementFirstS, incrementNextS: plan.incrementNextS }, stager.sink);
