@@ -398,20 +398,28 @@ export async function requestApply(tx: TxDb, actor: Actor, jobs: JobQueue, revis
 }
 
 /**
- * The revision's deck rows as the apply job reads them: in a temp table with statistics
- * (the staged rows have none yet, and a nested loop over them goes quadratic), sorted by
- * code and date once, with each row's neighbours in the deck (same prefix and class)
- * and its rank in that order.
+ * The revision's deck rows (`revision`: its parameter) sorted by code and date, with each
+ * row's neighbours in the deck (same prefix and class) and its rank in that order.
  */
-const APPLY_ROWS = `
-  CREATE TEMP TABLE rating_apply ON COMMIT DROP AS
+const deckInOrder = (revision: string) => `
   SELECT s.*, lag(s.eff) OVER w AS prev_in_deck, lead(s.eff) OVER w AS next_in_deck, row_number() OVER (ORDER BY s.prefix, s.tc, s.eff) AS rn
   FROM (SELECT s.seq, s.prefix, s.time_class, coalesce(s.time_class, '') AS tc, s.destination, s.rate_micros, s.connection_fee_micros, s.increment_first_s, s.increment_next_s,
                coalesce(s.effective_from_adjusted, s.effective_from) AS eff
-        FROM rate_revision_rows s WHERE s.revision_id = $1 AND s.change <> 'closed') s
+        FROM rate_revision_rows s WHERE s.revision_id = ${revision} AND s.change <> 'closed') s
   WINDOW w AS (PARTITION BY s.prefix, s.tc ORDER BY s.eff)
   ORDER BY rn`;
 const SAME_APPLY_KEY = "r.prefix = s.prefix AND coalesce(r.time_class, '') = s.tc";
+/**
+ * Inserts the deck rows of `from` (as `s`, in its order: (prefix, class, date), which
+ * suits the index), each running until `to`. Ids are the revision's id with the row's
+ * rank in its last 48 bits: unique (one revision, applied once) and increasing.
+ */
+const insertRates = (from: string, to: string) => `
+  INSERT INTO rates (id, tenant_id, plan_id, prefix, destination, rate_micros_per_minute, connection_fee_micros,
+                     increment_first_s, increment_next_s, time_class, effective_from, effective_to, revision_id)
+  SELECT (left($3::text, 24) || lpad(to_hex(s.rn), 12, '0'))::uuid, $1, $2, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros,
+         s.increment_first_s, s.increment_next_s, s.time_class, s.eff, ${to}, $3::uuid
+  FROM ${from}`;
 
 /**
  * Job: writes a revision's staged rows into `rates` in one transaction, each step one
@@ -434,7 +442,6 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
       assertFresh(rev, await getPlanRow(tx, { tenantId, id: rev.planId, lock: true }));
       const client = tx.$client;
       await client.query(BULK_WORK_MEM);
-      const args = [tenantId, rev.planId, revisionId];
       let cancelled = 0;
       let ended = 0;
       if (rev.closedCount) {
@@ -443,52 +450,53 @@ export async function applyRevision(pool: pg.Pool, data: JobData & { revisionId?
         const dropped = await client.query(
           `DELETE FROM rates r USING (${closed}) s
            WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from >= $4`,
-          [...args, rev.effectiveFrom],
+          [tenantId, rev.planId, revisionId, rev.effectiveFrom],
         );
         const cut = await client.query(
           `UPDATE rates r SET effective_to = $4 FROM (${closed}) s
            WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from < $4 AND (r.effective_to IS NULL OR r.effective_to > $4)`,
-          [...args, rev.effectiveFrom],
+          [tenantId, rev.planId, revisionId, rev.effectiveFrom],
         );
         cancelled = dropped.rowCount ?? 0;
         ended = cut.rowCount ?? 0;
       }
-      await ctx.progress(15, "reading the deck");
-      await client.query(APPLY_ROWS, [revisionId]);
-      await client.query("ANALYZE rating_apply");
-      await ctx.progress(25, "replacing versions that start at the same instant");
-      const replaced = await client.query(`DELETE FROM rates r USING rating_apply s WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from = s.eff`, [
-        tenantId,
-        rev.planId,
-      ]);
-      await ctx.progress(35, "ending superseded rates");
-      // A version ends at the first deck date after its start: the deck row whose previous row (if any) is not after the start.
-      const superseded = await client.query(
-        `UPDATE rates r SET effective_to = s.eff FROM rating_apply s
-         WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from < s.eff AND (s.prev_in_deck IS NULL OR r.effective_from >= s.prev_in_deck)
-           AND (r.effective_to IS NULL OR r.effective_to > s.eff)`,
-        [tenantId, rev.planId],
-      );
-      await ctx.progress(55, "inserting rates");
-      // Each runs to the next version of its code: in the deck or already in the plan. Inserted in
-      // rating_apply's order, (prefix, class, date), which suits the index; ids are the revision's id
-      // with the row's rank in its last 48 bits: unique (one revision, applied once) and increasing.
-      const inserted = await client.query(
-        `WITH later AS (
+      let replaced = 0;
+      let superseded = 0;
+      let inserted = 0;
+      const { rows: plan } = await client.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT FROM rates WHERE plan_id = $1) AS empty", [rev.planId]);
+      if (plan[0]!.empty) {
+        // A plan's first deck: nothing to replace or end, no version after any row: straight in.
+        await ctx.progress(25, "inserting rates");
+        inserted = (await client.query(insertRates(`(${deckInOrder("$3")}) s`, "s.next_in_deck"), [tenantId, rev.planId, revisionId])).rowCount ?? 0;
+      } else {
+        // Read once into a temp table with statistics: the staged rows have none yet, and a nested loop over them goes quadratic.
+        await ctx.progress(15, "reading the deck");
+        await client.query(`CREATE TEMP TABLE rating_apply ON COMMIT DROP AS ${deckInOrder("$1")}`, [revisionId]);
+        await client.query("ANALYZE rating_apply");
+        const inPlan = [tenantId, rev.planId];
+        await ctx.progress(25, "replacing versions that start at the same instant");
+        replaced = (await client.query(`DELETE FROM rates r USING rating_apply s WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from = s.eff`, inPlan)).rowCount ?? 0;
+        await ctx.progress(35, "ending superseded rates");
+        // A version ends at the first deck date after its start: the deck row whose previous row (if any) is not after the start.
+        const ended = await client.query(
+          `UPDATE rates r SET effective_to = s.eff FROM rating_apply s
+           WHERE r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from < s.eff AND (s.prev_in_deck IS NULL OR r.effective_from >= s.prev_in_deck)
+             AND (r.effective_to IS NULL OR r.effective_to > s.eff)`,
+          inPlan,
+        );
+        superseded = ended.rowCount ?? 0;
+        await ctx.progress(55, "inserting rates");
+        // Each runs to the next version of its code: in the deck or already in the plan.
+        const later = `rating_apply s LEFT JOIN (
            SELECT s.seq, min(r.effective_from) AS next_from
            FROM rating_apply s JOIN rates r ON r.tenant_id = $1 AND r.plan_id = $2 AND ${SAME_APPLY_KEY} AND r.effective_from > s.eff
-           GROUP BY s.seq)
-         INSERT INTO rates (id, tenant_id, plan_id, prefix, destination, rate_micros_per_minute, connection_fee_micros,
-                            increment_first_s, increment_next_s, time_class, effective_from, effective_to, revision_id)
-         SELECT (left($3::text, 24) || lpad(to_hex(s.rn), 12, '0'))::uuid, $1, $2, s.prefix, s.destination, s.rate_micros, s.connection_fee_micros,
-                s.increment_first_s, s.increment_next_s, s.time_class, s.eff, LEAST(s.next_in_deck, later.next_from), $3::uuid
-         FROM rating_apply s LEFT JOIN later ON later.seq = s.seq`,
-        [tenantId, rev.planId, revisionId],
-      );
+           GROUP BY s.seq) later ON later.seq = s.seq`;
+        inserted = (await client.query(insertRates(later, "LEAST(s.next_in_deck, later.next_from)"), [tenantId, rev.planId, revisionId])).rowCount ?? 0;
+      }
       await ctx.progress(90, "recording");
       await tx.update(rateRevisions).set({ status: "applied", appliedAt: sql`clock_timestamp()`, failureMessage: null }).where(and(eq(rateRevisions.tenantId, tenantId), eq(rateRevisions.id, revisionId)));
       await client.query("UPDATE rating_plans SET updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2", [tenantId, rev.planId]);
-      const outcome = { inserted: inserted.rowCount ?? 0, replaced: replaced.rowCount ?? 0, superseded: superseded.rowCount ?? 0, closed: ended, cancelled };
+      const outcome = { inserted, replaced, superseded, closed: ended, cancelled };
       await recordAudit(tx, actor, { action: "rating_revision.apply", entityType: "rating_revision", entityId: revisionId, before: { status: "applying" }, after: { status: "applied", planId: rev.planId, ...outcome } });
       return outcome;
     });
