@@ -432,6 +432,10 @@ describe("notice deferral", () => {
     expect(rows["8"]).toMatchObject({ change: "increase", previousRate: "0.120000", noticeViolation: true });
     expect(rows["9"]).toMatchObject({ change: "unchanged", previousRate: "0.150000", noticeViolation: true });
     for (const d of Object.values(rows) as { effectiveFromAdjusted: string }[]) expect(Date.parse(d.effectiveFromAdjusted)).toBe(adjusted);
+    // The preview lists every flagged row, whatever its change became.
+    const flagged = await admin.request("GET", `/api/rating-revisions/${r.json.revision.id}?notice=true`);
+    expect(flagged.json.diff.rows.map((d: { prefix: string }) => d.prefix)).toEqual(["7", "8", "9"]);
+    expect((await admin.request("GET", `/api/rating-revisions/${r.json.revision.id}?notice=false`)).json.diff.total).toBe(0);
     await apply(r.json.revision.id);
     const late = new Date(adjusted + 3_600_000).toISOString();
     expect((await lookup(p.id, "7", at(1))).match.rate).toBe("0.100000");
@@ -596,6 +600,7 @@ describe("boundaries", () => {
       ["POST", `/api/rating-plans/${p.id}/quote`, { number: "1", durationS: 1.5, at: "now" }],
       ["POST", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000/apply"],
       ["GET", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000?change=moved"],
+      ["GET", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000?notice=maybe"],
     ];
     for (const [method, url, body] of cases) {
       const res = await admin.request(method as "GET", url, body);

@@ -347,9 +347,11 @@ export async function listRevisions(db: Db, params: { tenantId: string; planId: 
   return { rows: rows.map(revisionToDto), total: total?.n ?? 0, page: params.page, pageSize: params.pageSize };
 }
 
-export async function listDiffRows(db: Db, params: { tenantId: string; revisionId: string; page: number; pageSize: number; change?: (typeof CHANGE_KINDS)[number] }) {
+/** A revision's diff rows in deck order; `change` and `notice` (increases with too little notice) filter them. */
+export async function listDiffRows(db: Db, params: { tenantId: string; revisionId: string; page: number; pageSize: number; change?: (typeof CHANGE_KINDS)[number]; notice?: boolean }) {
   const f: SQL[] = [eq(rateRevisionRows.tenantId, params.tenantId), eq(rateRevisionRows.revisionId, params.revisionId)];
   if (params.change) f.push(eq(rateRevisionRows.change, params.change));
+  if (params.notice !== undefined) f.push(eq(rateRevisionRows.noticeViolation, params.notice));
   const where = and(...f);
   const rows = await db.select().from(rateRevisionRows).where(where).orderBy(asc(rateRevisionRows.seq)).limit(params.pageSize).offset(offsetOf(params));
   const [total] = await db.select({ n: count() }).from(rateRevisionRows).where(where);

@@ -141,7 +141,7 @@ export const ratingRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     "/rating-revisions/:id",
-    { ...read, schema: { ...tags, params: uuidParam, querystring: page.extend({ change: z.enum(CHANGE_KINDS).optional() }), response: { 200: previewResponse } } },
+    { ...read, schema: { ...tags, params: uuidParam, querystring: page.extend({ change: z.enum(CHANGE_KINDS).optional(), notice: z.stringbool().optional() }), response: { 200: previewResponse } } },
     async (req) => {
       const tenantId = tenantOf(req);
       const revision = revisionToDto(await getRevisionRow(db, { tenantId, id: req.params.id }));

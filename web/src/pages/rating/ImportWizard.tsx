@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { AlertTriangle, ArrowLeft, ArrowRight, Check, FileUp, Play } from "lucide-react";
 import { Badge, Button, Dialog, Field, Select, Textarea } from "../../components";
@@ -64,6 +64,8 @@ function analyse(head: string, complete: boolean, delimiterChoice: "auto" | "," 
 
 /** Only the start of a file is read in the browser (for the column mapping); the server reads the rest as it uploads. */
 const HEAD_BYTES = 64 * 1024;
+/** Notice violations listed in the preview (the first ones; the count says how many in all). */
+const NOTICE_ROWS = 500;
 
 function defaultMapping(header: string[]): Mapping {
   const m: Mapping = {};
@@ -147,7 +149,13 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
     [rejected],
   );
   const result = preview.data;
-  const violations = result?.diff.rows.filter((r) => r.noticeViolation) ?? [];
+  // Every increase with too little notice is listed, not only those on the diff's first page.
+  const notice = useQuery({
+    queryKey: [...ratingKeys.revision(result?.revision.id ?? "none"), "notice"],
+    queryFn: ({ signal }) => api.get<Preview>(`/rating-revisions/${result!.revision.id}`, { notice: true, pageSize: NOTICE_ROWS }, signal),
+    enabled: !!result && result.revision.noticeViolationCount > 0,
+  });
+  const violations = notice.data?.diff.rows ?? [];
   const busy = preview.isPending || apply.isPending || (!!applying && !applied);
 
   const readFile = async (f: File) => {
@@ -422,7 +430,8 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
                 <div className="rounded-md border border-amber-500/30 bg-amber-50 p-3 text-sm dark:bg-amber-500/10" role="status">
                   <p className="mb-1 flex items-center gap-1.5 font-medium text-amber-800 dark:text-amber-300">
                     <AlertTriangle className="size-4" /> {formatNumber(result.revision.noticeViolationCount)} increases with less than {plan.noticeDays} days' notice
-                    {result.revision.noticePolicy === "defer" ? " — deferred to the notice date" : ""}
+                    {result.revision.noticePolicy === "defer" ? " — deferred to the notice date and compared with the rate live then" : ""}
+                    {result.revision.noticeViolationCount > violations.length && ` (the first ${formatNumber(violations.length)} listed)`}
                   </p>
                   <ul className="max-h-32 overflow-auto font-mono text-xs text-amber-900 dark:text-amber-200">
                     {violations.map((r) => (
