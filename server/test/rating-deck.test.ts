@@ -78,6 +78,17 @@ describe("readDeck", () => {
     ]);
   });
 
+  it("a destination that is not UTF-8 or holds a NUL is a bad row", async () => {
+    const bytes = Buffer.concat([Buffer.from("prefix,destination,rate,effective_date\n33,"), Buffer.from([0x43, 0xf4, 0x74, 0x65]), Buffer.from(",0.1,2024-01-01\n34,A\0B,0.1,2024-01-01\n35,Ok,0.1,2024-01-01\n")]);
+    const rows: DeckRow[] = [];
+    const summary = await readDeck([bytes], {}, PLAN, { row: (r) => void rows.push(r), drain: async () => {} });
+    expect(summary.errors).toEqual([
+      { line: 2, reason: "destination is not valid UTF-8 (save the deck as UTF-8)" },
+      { line: 3, reason: "destination contains a NUL character" },
+    ]);
+    expect(summary.rowCount).toBe(1);
+  });
+
   it("a deck it cannot read at all is a 400", async () => {
     const cases: [string, DeckOptions, RegExp][] = [
       ["", {}, /empty/],

@@ -205,6 +205,9 @@ export async function readDeck(source: DeckSource, opts: DeckOptions, plan: Deck
     if (!PREFIX.test(prefix)) fail(line, prefix ? `prefix "${prefix}" is not 1–32 digits` : "prefix is empty");
     const destination = field(record, c.destination);
     if (destination.length > 200) fail(line, "destination is longer than 200 characters");
+    // A byte that is not UTF-8 (a Latin-1 export, say) decodes to U+FFFD; PostgreSQL refuses NUL.
+    if (destination.includes("\uFFFD")) fail(line, "destination is not valid UTF-8 (save the deck as UTF-8)");
+    if (destination.includes("\0")) fail(line, "destination contains a NUL character");
     const rateText = decimal(field(record, c.rate));
     const rateErr = moneyError("rate", rateText);
     if (rateErr) fail(line, rateErr);
