@@ -121,6 +121,9 @@ describe("rating plans", () => {
     await d.getByRole("button", { name: "Back" }).click();
     await d.getByLabel("Deck file").setInputFiles(deckFile("uk-deck.csv", GOOD));
     await d.getByText("uk-deck.csv").waitFor();
+    // Only the head of the file is read in the browser; the file itself is uploaded as it is.
+    await d.getByText("3 rows").waitFor();
+    await shot("rating-import-upload-light");
     await d.getByRole("button", { name: "Next: map columns" }).click();
     await d.getByRole("button", { name: "Preview changes" }).click();
     await d.getByRole("button", { name: "Apply 3 rows" }).waitFor();
@@ -148,6 +151,18 @@ describe("rating plans", () => {
     await page.getByPlaceholder("Prefix digits or destination…").fill("442");
     await expect.poll(() => rates.getByRole("row").count()).toBe(2);
     await rates.getByRole("cell", { name: "United Kingdom London" }).waitFor();
+  });
+
+  it("shows the settings and the compiled plan's size", async () => {
+    await openTab(/Settings/);
+    const compiled = page.getByText(/bytes per prefix/);
+    await compiled.waitFor();
+    expect(await compiled.textContent()).toMatch(/^[\d.,]+ (B|KiB|MiB) · [\d.,]+ bytes per prefix$/);
+    await page.getByText("3 (3 rate versions)").waitFor();
+    await shot("rating-plan-settings-light");
+    await setTheme("Dark");
+    await shot("rating-plan-settings-dark");
+    await setTheme("Light");
   });
 
   it("lists the revision", async () => {

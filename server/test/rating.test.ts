@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { importTuning } from "../src/rating/import.js";
 import { createTestApp, login, countRows, type TestContext, type Session } from "./harness.js";
 
 /** Rating plans, deck import (preview → apply job), lookups, quotes and export, against real PostgreSQL. */
@@ -11,6 +13,13 @@ beforeAll(async () => {
   acme = await login(t.app, "admin@acme.example");
 });
 afterAll(async () => t?.close());
+// Some tests diff decks the way a big plan is diffed (one join once the deck is in) by lowering the threshold.
+const ONE_JOIN_ABOVE = importTuning.oneJoinAbove;
+afterEach(() => void (importTuning.oneJoinAbove = ONE_JOIN_ABOVE));
+const STAGINGS = [
+  ["batch by batch (a small plan)", ONE_JOIN_ABOVE],
+  ["in one join (a big plan)", 0],
+] as const;
 
 let seq = 0;
 const uniq = (s: string) => `${s} ${++seq}`;
@@ -37,11 +46,40 @@ async function waitForRevision(id: string, timeoutMs = 60_000) {
 async function importAndApply(planId: string, csv: string, opts: Record<string, unknown> = {}) {
   const p = await preview(planId, csv, opts);
   expect(p.status, JSON.stringify(p.json)).toBe(201);
-  const a = await admin.request("POST", `/api/rating-revisions/${p.json.revision.id}/apply`);
-  expect(a.status, JSON.stringify(a.json)).toBe(202);
-  const done = await waitForRevision(p.json.revision.id);
-  expect(done.status, done.failureMessage).toBe("applied");
+  await apply(p.json.revision.id);
   return p.json;
+}
+/** Uploads a deck as the raw body (the streamed route); `pieces` splits it into that many-byte chunks. */
+async function upload(planId: string, csv: string, query: Record<string, string> = {}, opts: { as?: Session; type?: string; pieces?: number } = {}) {
+  const as = opts.as ?? admin;
+  const bytes = Buffer.from(csv);
+  const size = opts.pieces ?? 64 * 1024;
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  const r = await t.app.inject({
+    method: "POST",
+    url: `/api/rating-plans/${planId}/imports/upload?${new URLSearchParams({ fileName: "up.csv", ...query })}`,
+    payload: Readable.from(chunks),
+    headers: { cookie: as.cookie, "x-csrf-token": as.csrf, "content-type": opts.type ?? "text/csv" },
+  });
+  return { status: r.statusCode, json: r.json() };
+}
+async function apply(revisionId: string) {
+  const a = await admin.request("POST", `/api/rating-revisions/${revisionId}/apply`);
+  expect(a.status, JSON.stringify(a.json)).toBe(202);
+  const done = await waitForRevision(revisionId);
+  expect(done.status, done.failureMessage).toBe("applied");
+  return done;
+}
+/** Invariant: a plan's versions of one prefix and time class never overlap. */
+async function expectNoOverlaps(planId: string) {
+  const { rows } = await t.pool.query(
+    `SELECT a.prefix, a.time_class, a.effective_from, b.effective_from AS other FROM rates a JOIN rates b
+       ON b.plan_id = a.plan_id AND b.prefix = a.prefix AND b.time_class IS NOT DISTINCT FROM a.time_class AND b.id <> a.id
+      AND b.effective_from >= a.effective_from AND (a.effective_to IS NULL OR b.effective_from < a.effective_to)
+     WHERE a.plan_id = $1`,
+    [planId],
+  );
+  expect(rows).toEqual([]);
 }
 const lookup = async (planId: string, number: string, at?: string) =>
   (await admin.request("GET", `/api/rating-plans/${planId}/lookup?number=${encodeURIComponent(number)}${at ? `&at=${encodeURIComponent(at)}` : ""}`)).json;
@@ -151,7 +189,7 @@ describe("deck import", () => {
     const t0 = performance.now();
     const r = await t.app.inject({
       method: "POST",
-      url: `/api/rating-plans/${p.id}/imports?fileName=big.csv&mode=full`,
+      url: `/api/rating-plans/${p.id}/imports/upload?fileName=big.csv&mode=full`,
       payload: csv,
       headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": "text/csv" },
     });
@@ -174,6 +212,12 @@ describe("deck import", () => {
       expect(m.rate).toBe(decimal(micros(i)));
     }
     const lookupMs = performance.now() - t2;
+    // The server reports the compiled plan it answers from.
+    const compiled = (await admin.request("GET", `/api/rating-plans/${p.id}/compiled`)).json;
+    expect(compiled).toMatchObject({ prefixCount: 50_000, versionCount: 50_000, destinationCount: 50_000 });
+    expect(compiled.bytesPerPrefix).toBeGreaterThan(20);
+    expect(compiled.bytesPerPrefix).toBeLessThan(400);
+    expect(compiled.buildMs).toBeGreaterThanOrEqual(0);
     expect((await lookup(p.id, "1000001")).match).toBeNull();
     console.log(`50k deck: preview ${previewMs.toFixed(0)} ms, apply (job) ${applyMs.toFixed(0)} ms, 5 lookups incl. first compile ${lookupMs.toFixed(0)} ms`);
     expect(previewMs).toBeLessThan(15_000);
@@ -182,7 +226,8 @@ describe("deck import", () => {
     expect(job.json.rows.find((j: { id: string }) => j.id === a.json.jobId)).toMatchObject({ queue: "rating.apply-revision", percent: 100 });
   }, 120_000);
 
-  it("classifies the diff (new, increase, decrease, unchanged, closed) and applies it at the deck's date", async () => {
+  it.each(STAGINGS)("classifies the diff (new, increase, decrease, unchanged, closed) and applies it at the deck's date; diffed %s", async (_how, oneJoinAbove) => {
+    importTuning.oneJoinAbove = oneJoinAbove;
     const p = await mkPlan();
     await importAndApply(p.id, "prefix,destination,rate,effective_date\n1,A,0.1,2024-01-01\n2,B,0.2,2024-01-01\n3,C,0.3,2024-01-01\n4,D,0.4,2024-01-01\n");
     const deck2 = "prefix,destination,rate,effective_date\n1,A,0.15,2030-01-01\n2,B,0.1,2030-01-01\n3,C,0.3,2030-01-01\n5,E,0.5,2030-01-01\n";
@@ -222,7 +267,8 @@ describe("deck import", () => {
     expect((await admin.request("POST", `/api/rating-revisions/${r.json.revision.id}/apply`)).status).toBe(409);
   });
 
-  it("the notice rule: an increase with too little notice is rejected, or deferred to the earliest allowed date", async () => {
+  it.each(STAGINGS)("the notice rule: an increase with too little notice is rejected, or deferred to the earliest allowed date; diffed %s", async (_how, oneJoinAbove) => {
+    importTuning.oneJoinAbove = oneJoinAbove;
     const p = await mkPlan({ noticeDays: 7 });
     await importAndApply(p.id, "prefix,destination,rate,effective_date\n7,RU,0.1,2024-01-01\n8,KZ,0.2,2024-01-01\n");
     const soon = isoDay(Date.now() + 2 * DAY);
@@ -248,6 +294,186 @@ describe("deck import", () => {
     expect((await lookup(p.id, "7", in3days)).match.rate).toBe("0.100000");
     expect((await lookup(p.id, "8", in3days)).match.rate).toBe("0.150000"); // decreases need no notice
     expect((await lookup(p.id, "7", new Date(adjusted).toISOString())).match.rate).toBe("0.120000");
+  });
+});
+
+describe("streamed upload", () => {
+  it("reads the file as it streams in, in chunks of any size: BOM, ';', decimal commas, a quoted newline, a mapping in the query", async () => {
+    const p = await mkPlan();
+    const csv = '\uFEFFCode;Name;Price;From\r\n49;Germany;0,0150;2024-01-01\r\n4930;"Berlin\r\nCity";0,0125;2024-01-01\r\n4989;München;0,0130;2024-01-01\r\n';
+    const mapping = JSON.stringify({ prefix: "Code", destination: "Name", rate: "Price", effective_date: "From" });
+    // 3-byte chunks split the BOM, the ü and every line.
+    const r = await upload(p.id, csv, { mapping, mode: "full" }, { type: "application/octet-stream", pieces: 3 });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(r.json.revision).toMatchObject({ fileName: "up.csv", mode: "full", rowCount: 3, newCount: 3, status: "previewed" });
+    expect(r.json.diff.rows.map((d: { line: number; destination: string }) => [d.line, d.destination])).toEqual([
+      [2, "Germany"],
+      // A row is numbered by the line it starts on.
+      [3, "Berlin\r\nCity"],
+      [5, "München"],
+    ]);
+    await apply(r.json.revision.id);
+    expect((await lookup(p.id, "498912345")).match).toMatchObject({ prefix: "4989", destination: "München", rate: "0.013000" });
+  });
+
+  it("a deck with bad rows is 422 listing every bad line; nothing is staged or applied", async () => {
+    const p = await mkPlan();
+    await importAndApply(p.id, "prefix,destination,rate,effective_date\n44,UK,0.01,2024-01-01\n");
+    const before = await counts();
+    const rows = ["prefix,destination,rate,effective_date"];
+    for (let i = 0; i < 30_000; i++) rows.push(`${100_000 + i},D${i},0.0${i % 10}1,2024-06-01`);
+    rows[10_001] = "12x,Bad,0.01,2024-06-01";
+    rows[29_000] = "44,Negative,-1,2024-06-01";
+    const r = await upload(p.id, rows.join("\n"), {}, { pieces: 1000 });
+    expect(r.status, JSON.stringify(r.json).slice(0, 500)).toBe(422);
+    expect(r.json.error.code).toBe("deck_rejected");
+    expect(Object.keys(r.json.error.fields)).toEqual(["line 10002", "line 29001"]);
+    expect(r.json.error.fields["line 29001"][0]).toMatch(/negative/);
+    // Only the rejected revision is recorded (and audited); no rate, no staged row.
+    const after = await counts();
+    expect(after[1]).toBe(before[1]);
+    expect(after[3]).toBe(before[3]);
+    expect(after[2]).toBe(before[2]! + 1);
+    expect((await lookup(p.id, "100005")).match).toBeNull();
+  });
+
+  it("bad options and other content types are refused before anything is read or written", async () => {
+    const p = await mkPlan();
+    const before = await counts();
+    const deck = "prefix,rate,effective_date\n1,0.1,2024-01-01\n";
+    for (const [query, status] of [
+      [{ mapping: "{not json" }, 400],
+      [{ mapping: JSON.stringify({ bogus: "x" }) }, 400],
+      [{ mapping: JSON.stringify({ prefix: "Nope" }) }, 400],
+      [{ mode: "sometimes" }, 400],
+      [{ delimiter: "|" }, 400],
+    ] as const) {
+      const r = await upload(p.id, deck, query as Record<string, string>);
+      expect(r.status, JSON.stringify(query)).toBe(status);
+    }
+    expect((await upload(p.id, deck, {}, { type: "application/json" })).status).toBe(415);
+    expect((await upload(p.id, "", {})).status).toBe(400);
+    expect((await upload(p.id, "prefix;rate\n1;0.1\n")).status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("full decks and future versions", () => {
+  it("a full deck ends the live version of every absent code at its date and cancels the absent codes' later versions", async () => {
+    const p = await mkPlan();
+    // 6 lives 2020 → 2022 (ended by a full deck without it).
+    await importAndApply(p.id, "prefix,destination,rate,effective_date\n6,Expired,0.6,2020-01-01\n");
+    await importAndApply(p.id, "prefix,destination,rate,effective_date\n1,Kept,0.1,2022-01-01\n", { mode: "full" });
+    await importAndApply(
+      p.id,
+      ["prefix,destination,rate,effective_date", "2,Ends,0.2,2024-01-01", "2,Ends later,0.25,2031-01-01", "3,Only future,0.3,2031-06-01", "5,Starts on the deck date,0.5,2030-01-01"].join("\n"),
+    );
+
+    const r = await preview(p.id, "prefix,destination,rate,effective_date\n1,Kept,0.1,2030-01-01\n", { mode: "full" });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(r.json.revision).toMatchObject({ unchangedCount: 1, closedCount: 4 });
+    const closed = r.json.diff.rows
+      .filter((d: { change: string }) => d.change === "closed")
+      .map((d: { prefix: string; previousRate: string; effectiveFrom: string }) => [d.prefix, d.previousRate, d.effectiveFrom]);
+    expect(closed).toEqual([
+      ["2", "0.200000", "2030-01-01T00:00:00.000Z"],
+      ["2", "0.250000", "2031-01-01T00:00:00.000Z"],
+      ["3", "0.300000", "2031-06-01T00:00:00.000Z"],
+      ["5", "0.500000", "2030-01-01T00:00:00.000Z"],
+    ]);
+    await apply(r.json.revision.id);
+    expect((await lookup(p.id, "2", "2029-12-31T23:59:59Z")).match).toMatchObject({ rate: "0.200000" });
+    for (const [n, at] of [
+      ["2", "2030-06-01T00:00:00Z"],
+      ["2", "2031-02-01T00:00:00Z"],
+      ["3", "2031-07-01T00:00:00Z"],
+      ["5", "2030-01-02T00:00:00Z"],
+    ]) expect((await lookup(p.id, n!, at)).match, `${n} at ${at}`).toBeNull();
+    expect((await lookup(p.id, "1", "2031-07-01T00:00:00Z")).match).toMatchObject({ rate: "0.100000" });
+    // The cancelled versions are gone; the ended one keeps its history; the expired one is untouched.
+    const left = await t.pool.query<{ prefix: string; from: Date; to: Date | null }>(
+      "SELECT prefix, effective_from AS from, effective_to AS to FROM rates WHERE plan_id = $1 AND prefix <> '1' ORDER BY prefix, effective_from",
+      [p.id],
+    );
+    expect(left.rows.map((x) => [x.prefix, x.from.toISOString().slice(0, 10), x.to?.toISOString().slice(0, 10) ?? null])).toEqual([
+      ["2", "2024-01-01", "2030-01-01"],
+      ["6", "2020-01-01", "2022-01-01"],
+    ]);
+    await expectNoOverlaps(p.id);
+  });
+});
+
+describe("notice deferral", () => {
+  const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+
+  it("a deferred increase is compared again with what is live at its new date", async () => {
+    const p = await mkPlan();
+    await importAndApply(
+      p.id,
+      [
+        "prefix,destination,rate,effective_date",
+        "7,A,0.10,2024-01-01",
+        `7,A,0.20,${at(5)}`,
+        "8,B,0.10,2024-01-01",
+        `8,B,0.12,${at(4)}`,
+        "9,C,0.10,2024-01-01",
+        `9,C,0.15,${at(3)}`,
+      ].join("\n"),
+    );
+    expect((await admin.request("PATCH", `/api/rating-plans/${p.id}`, { noticeDays: 7 })).status).toBe(200);
+    // Each is an increase at its own date (vs 0.10); deferred past the 7 days, each meets the later version.
+    const r = await preview(p.id, ["prefix,destination,rate,effective_date", `7,A,0.15,${at(2)}`, `8,B,0.15,${at(2)}`, `9,C,0.15,${at(2)}`].join("\n"), { noticePolicy: "defer" });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(r.json.revision).toMatchObject({ noticeViolationCount: 3, increaseCount: 1, decreaseCount: 1, unchangedCount: 1 });
+    const rows = Object.fromEntries(r.json.diff.rows.map((d: { prefix: string }) => [d.prefix, d]));
+    const adjusted = Date.parse(rows["7"].effectiveFromAdjusted);
+    expect(adjusted).toBeGreaterThanOrEqual(Date.now() + 7 * DAY - 60_000);
+    expect(rows["7"]).toMatchObject({ change: "decrease", previousRate: "0.200000", noticeViolation: true });
+    expect(rows["8"]).toMatchObject({ change: "increase", previousRate: "0.120000", noticeViolation: true });
+    expect(rows["9"]).toMatchObject({ change: "unchanged", previousRate: "0.150000", noticeViolation: true });
+    for (const d of Object.values(rows) as { effectiveFromAdjusted: string }[]) expect(Date.parse(d.effectiveFromAdjusted)).toBe(adjusted);
+    // The preview lists every flagged row, whatever its change became.
+    const flagged = await admin.request("GET", `/api/rating-revisions/${r.json.revision.id}?notice=true`);
+    expect(flagged.json.diff.rows.map((d: { prefix: string }) => d.prefix)).toEqual(["7", "8", "9"]);
+    expect((await admin.request("GET", `/api/rating-revisions/${r.json.revision.id}?notice=false`)).json.diff.total).toBe(0);
+    await apply(r.json.revision.id);
+    const late = new Date(adjusted + 3_600_000).toISOString();
+    expect((await lookup(p.id, "7", at(1))).match.rate).toBe("0.100000");
+    expect((await lookup(p.id, "7", at(6))).match.rate).toBe("0.200000");
+    expect((await lookup(p.id, "7", late)).match.rate).toBe("0.150000");
+    expect((await lookup(p.id, "8", at(4.5))).match.rate).toBe("0.120000");
+    expect((await lookup(p.id, "8", late)).match.rate).toBe("0.150000");
+    await expectNoOverlaps(p.id);
+  });
+
+  it("a deferred increase may not start after a later row of the same deck for its code", async () => {
+    const p = await mkPlan({ noticeDays: 7 });
+    await importAndApply(p.id, "prefix,destination,rate,effective_date\n10,X,0.10,2024-01-01\n");
+    const before = await counts();
+    const r = await preview(p.id, ["prefix,destination,rate,effective_date", `10,X,0.20,${at(2)}`, `10,X,0.05,${at(4)}`].join("\n"), { noticePolicy: "defer" });
+    expect(r.status, JSON.stringify(r.json)).toBe(422);
+    expect(Object.keys(r.json.error.fields)).toEqual(["line 2"]);
+    expect(r.json.error.fields["line 2"][0]).toMatch(/would start after line 3's rate/);
+    const after = await counts();
+    expect([after[1], after[3]]).toEqual([before[1], before[3]]);
+  });
+});
+
+describe("stale previews", () => {
+  it("a preview cannot be applied once the plan changed after it: another revision applied, or an edit", async () => {
+    const p = await mkPlan();
+    const a = await preview(p.id, "prefix,destination,rate,effective_date\n1,A,0.1,2024-01-01\n");
+    const b = await preview(p.id, "prefix,destination,rate,effective_date\n1,A,0.2,2024-01-01\n");
+    await apply(b.json.revision.id);
+    const stale = await admin.request("POST", `/api/rating-revisions/${a.json.revision.id}/apply`);
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.message).toMatch(/changed after this deck was previewed/);
+    const c = await preview(p.id, "prefix,destination,rate,effective_date\n1,A,0.3,2030-01-01\n");
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    expect(c.json.revision).toMatchObject({ decreaseCount: 0, increaseCount: 1 });
+    await admin.request("PATCH", `/api/rating-plans/${p.id}`, { name: uniq("Renamed") });
+    expect((await admin.request("POST", `/api/rating-revisions/${c.json.revision.id}/apply`)).status).toBe(409);
+    expect((await lookup(p.id, "1")).match.rate).toBe("0.200000");
   });
 });
 
@@ -323,11 +549,13 @@ describe("boundaries", () => {
       ["GET", `/api/rating-plans/${p.id}/lookup?number=1`],
       ["POST", `/api/rating-plans/${p.id}/quote`, { number: "1", durationS: 60 }],
       ["GET", `/api/rating-plans/${p.id}/export`],
+      ["GET", `/api/rating-plans/${p.id}/compiled`],
     ];
     for (const [method, url, body] of calls) {
       const res = await acme.request(method as "GET", url, body);
       expect(res.status, `${method} ${url}`).toBe(404);
     }
+    expect((await upload(p.id, "prefix,rate,effective_date\n9,0.1,2024-01-01\n", {}, { as: acme })).status).toBe(404);
     expect(await counts()).toEqual(before);
     const list = await acme.request("GET", "/api/rating-plans?pageSize=500");
     expect(list.json.rows.map((x: { id: string }) => x.id)).not.toContain(p.id);
@@ -372,6 +600,7 @@ describe("boundaries", () => {
       ["POST", `/api/rating-plans/${p.id}/quote`, { number: "1", durationS: 1.5, at: "now" }],
       ["POST", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000/apply"],
       ["GET", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000?change=moved"],
+      ["GET", "/api/rating-revisions/0190aaaa-0000-7000-8000-000000000000?notice=maybe"],
     ];
     for (const [method, url, body] of cases) {
       const res = await admin.request(method as "GET", url, body);

@@ -1,6 +1,6 @@
 import type { Db } from "../platform/db/client.js";
 import { AppError } from "../platform/http/errors.js";
-import { compilePlan, lookup, rateCall, type CompiledPlan, type Rate, type RateMatch } from "./engine/index.js";
+import { compilePlan, lookup, memoryStats, rateCall, type CompiledPlan, type Rate, type RateMatch } from "./engine/index.js";
 import { getPlanRow, type PlanRow } from "./plans.js";
 
 /**
@@ -18,6 +18,8 @@ interface Entry {
 const cache = new Map<string, Entry>();
 const building = new Map<string, { stamp: number; promise: Promise<CompiledPlan> }>();
 const keyOf = (tenantId: string, planId: string) => `${tenantId}:${planId}`;
+/** When each compiled plan was built, and how long loading and compiling took. */
+const builds = new WeakMap<CompiledPlan, { at: Date; ms: number }>();
 
 interface RateRecord {
   prefix: string;
@@ -72,8 +74,10 @@ function rebuild(db: Db, tenantId: string, plan: PlanRow): Promise<CompiledPlan>
   const stamp = plan.updatedAt.getTime();
   const pending = building.get(key);
   if (pending && pending.stamp === stamp) return pending.promise;
+  const started = performance.now();
   const promise = build(db, tenantId, plan).then(
     (compiled) => {
+      builds.set(compiled, { at: new Date(), ms: Math.round(performance.now() - started) });
       const current = cache.get(key);
       if (!current || current.stamp <= stamp) cache.set(key, { stamp, plan: compiled });
       if (building.get(key)?.promise === promise) building.delete(key);
@@ -104,6 +108,23 @@ export function refreshCompiledPlan(db: Db, params: { tenantId: string; planId: 
   getCompiledPlan(db, params).catch(() => {
     cache.delete(keyOf(params.tenantId, params.planId));
   });
+}
+
+/** What the server holds in memory for a plan: its size per prefix, and when and how fast it was built. */
+export async function compiledPlanStats(db: Db, params: { tenantId: string; planId: string }) {
+  const { compiled } = await getCompiledPlan(db, params);
+  const m = memoryStats(compiled);
+  const built = builds.get(compiled);
+  return {
+    prefixCount: m.prefixCount,
+    versionCount: m.versionCount,
+    nodeCount: m.nodeCount,
+    destinationCount: m.destinationCount,
+    typedArrayBytes: m.typedArrayBytes,
+    bytesPerPrefix: Math.round(m.bytesPerPrefix * 10) / 10,
+    builtAt: built?.at ?? null,
+    buildMs: built?.ms ?? null,
+  };
 }
 
 /** Drops a plan's entry (deleted plans). */

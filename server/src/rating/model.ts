@@ -106,18 +106,26 @@ const importOptions = {
   mode: z.enum(IMPORT_MODES).default("partial"),
   noticePolicy: z.enum(NOTICE_POLICIES).default("reject"),
 };
-/** JSON form of an import: the CSV text plus options. */
+/** JSON form of an import: the CSV text plus options (small decks; big files go to the upload route). */
 export const importJson = z.object({ ...importOptions, csv: z.string().min(1, "the deck is empty"), mapping: deckMapping.optional() });
-/** text/csv form: the body is the CSV; options come in the query string. */
-export const importQuery = z.object({ ...importOptions, fileName: importOptions.fileName.optional(), mode: importOptions.mode.optional(), noticePolicy: importOptions.noticePolicy.optional() });
-export interface ImportInput {
-  fileName: string;
-  csv: string;
-  mapping?: DeckMapping;
-  delimiter?: "," | ";";
-  mode: (typeof IMPORT_MODES)[number];
-  noticePolicy: (typeof NOTICE_POLICIES)[number];
-}
+/** Upload form: the body is the file itself; options come in the query string, the mapping as JSON. */
+export const uploadQuery = z.object({
+  ...importOptions,
+  mapping: z
+    .string()
+    .max(4000)
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(deckMapping)
+    .optional(),
+});
+export type ImportOptions = Omit<z.infer<typeof importJson>, "csv">;
 
 export const revisionDto = z.object({
   id: z.uuid(),
@@ -157,6 +165,19 @@ export const diffRowDto = z.object({
   /** Where an increase with too little notice was deferred to. */
   effectiveFromAdjusted: timestamp.nullable(),
   noticeViolation: z.boolean(),
+});
+
+export const compiledDto = z.object({
+  prefixCount: z.number().int(),
+  versionCount: z.number().int(),
+  nodeCount: z.number().int(),
+  destinationCount: z.number().int(),
+  /** Bytes in the compiled plan's typed arrays (the trie and its version records). */
+  typedArrayBytes: z.number().int(),
+  bytesPerPrefix: z.number(),
+  builtAt: timestamp.nullable(),
+  /** Loading the rates and compiling them, in ms. */
+  buildMs: z.number().int().nullable(),
 });
 
 export const matchDto = z.object({

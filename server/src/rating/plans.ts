@@ -28,12 +28,16 @@ function toColumns(input: PlanPatch) {
   };
 }
 
-async function withCounts(db: Db, tenantId: string, rows: PlanRow[]): Promise<PlanDto[]> {
+/**
+ * Rate counts of the tenant's plans (rows read under its tenant filter). By plan id alone:
+ * ids are unique across tenants, and then the count is an index-only scan of rates.
+ */
+async function withCounts(db: Db, rows: PlanRow[]): Promise<PlanDto[]> {
   if (!rows.length) return [];
   const counts = await db
     .select({ planId: rates.planId, n: count() })
     .from(rates)
-    .where(and(eq(rates.tenantId, tenantId), inArray(rates.planId, rows.map((r) => r.id))))
+    .where(inArray(rates.planId, rows.map((r) => r.id)))
     .groupBy(rates.planId);
   const n = new Map(counts.map((c) => [c.planId, c.n]));
   return rows.map((r) => planToDto(r, n.get(r.id) ?? 0));
@@ -54,7 +58,7 @@ export async function listPlans(db: Db, params: { tenantId: string; query: ListQ
     .limit(query.pageSize)
     .offset(offsetOf(query));
   const [total] = await db.select({ n: count() }).from(ratingPlans).where(where);
-  return { rows: await withCounts(db, tenantId, rows), total: total?.n ?? 0, page: query.page, pageSize: query.pageSize };
+  return { rows: await withCounts(db, rows), total: total?.n ?? 0, page: query.page, pageSize: query.pageSize };
 }
 
 /** The live plan of the tenant; another tenant's or a deleted plan is "not found". `lock` takes a row lock (writes). */
@@ -66,7 +70,7 @@ export async function getPlanRow(db: Db, params: { tenantId: string; id: string;
 }
 
 export async function getPlan(db: Db, params: { tenantId: string; id: string }): Promise<PlanDto> {
-  const [dto] = await withCounts(db, params.tenantId, [await getPlanRow(db, params)]);
+  const [dto] = await withCounts(db, [await getPlanRow(db, params)]);
   return dto!;
 }
 

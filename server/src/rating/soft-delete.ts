@@ -16,6 +16,7 @@ export const ratingPlansSoftDelete: SoftDeletable = {
   },
   beforePurge: async (tx, { tenantId, id }) => {
     await tx.execute(sql`DELETE FROM rates WHERE tenant_id = ${tenantId} AND plan_id = ${id}`);
+    await tx.execute(sql`DELETE FROM rate_revision_rows WHERE tenant_id = ${tenantId} AND revision_id IN (SELECT id FROM rate_revisions WHERE tenant_id = ${tenantId} AND plan_id = ${id})`);
     await tx.execute(sql`DELETE FROM rate_revisions WHERE tenant_id = ${tenantId} AND plan_id = ${id}`);
   },
 };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { AlertTriangle, ArrowLeft, ArrowRight, Check, FileUp, Play } from "lucide-react";
 import { Badge, Button, Dialog, Field, Select, Textarea } from "../../components";
@@ -49,14 +49,23 @@ function splitRecord(line: string, delimiter: string): string[] {
   return out;
 }
 
-function analyse(csv: string, delimiterChoice: "auto" | "," | ";") {
-  const lines = csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "");
-  const first = lines[0] ?? "";
+/** The head of a deck: header, a few sample rows, and the row count when the head is the whole deck. */
+function analyse(head: string, complete: boolean, delimiterChoice: "auto" | "," | ";") {
+  const lines = head.replace(/^\uFEFF/, "").split(/\r?\n/);
+  // A head cut off mid-file ends with a partial line.
+  if (!complete) lines.pop();
+  const nonEmpty = lines.filter((l) => l.trim() !== "");
+  const first = nonEmpty[0] ?? "";
   const delimiter: "," | ";" = delimiterChoice !== "auto" ? delimiterChoice : (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ";" : ",";
   const header = splitRecord(first, delimiter);
-  const sample = lines.slice(1, 4).map((l) => splitRecord(l, delimiter));
-  return { delimiter, header, sample, rows: Math.max(0, lines.length - 1) };
+  const sample = nonEmpty.slice(1, 4).map((l) => splitRecord(l, delimiter));
+  return { delimiter, header, sample, rows: complete ? Math.max(0, nonEmpty.length - 1) : null };
 }
+
+/** Only the start of a file is read in the browser (for the column mapping); the server reads the rest as it uploads. */
+const HEAD_BYTES = 64 * 1024;
+/** Notice violations listed in the preview (the first ones; the count says how many in all). */
+const NOTICE_ROWS = 500;
 
 function defaultMapping(header: string[]): Mapping {
   const m: Mapping = {};
@@ -76,13 +85,14 @@ const STEPS: { n: Step; label: string }[] = [
   { n: 4, label: "Apply" },
 ];
 
-/** Import deck wizard: upload or paste → map columns → preview the diff → apply with progress. */
+/** Import deck wizard: choose a file (or paste) → map columns → upload and preview the diff → apply with progress. */
 export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean; onClose: () => void; plan: RatingPlan; onApplied: () => void }) {
   const qc = useQueryClient();
   const [step, setStep] = useState<Step>(1);
-  const [csv, setCsv] = useState("");
-  const [fileName, setFileName] = useState("deck.csv");
-  const [fileSize, setFileSize] = useState<number | null>(null);
+  // A chosen file is kept as a File (uploaded as it is); a pasted deck is text.
+  const [file, setFile] = useState<File | null>(null);
+  const [head, setHead] = useState({ text: "", complete: true });
+  const [pasted, setPasted] = useState("");
   const [readError, setReadError] = useState<string | null>(null);
   const [delimiterChoice, setDelimiterChoice] = useState<"auto" | "," | ";">("auto");
   const [mapping, setMapping] = useState<Mapping>({});
@@ -94,13 +104,12 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
 
   const preview = useMutation({
     mutationFn: () =>
-      api.post<Preview>(`/rating-plans/${plan.id}/imports`, {
-        fileName,
-        csv,
+      api.upload<Preview>(`/rating-plans/${plan.id}/imports/upload`, file ?? new Blob([pasted], { type: "text/csv" }), "text/csv", {
+        fileName: file?.name ?? "deck.csv",
         delimiter: info.delimiter,
         mode,
         noticePolicy,
-        mapping: Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)),
+        mapping: JSON.stringify(Object.fromEntries(Object.entries(mapping).filter(([, v]) => v))),
       }),
     onSettled: () => void qc.invalidateQueries({ queryKey: ratingKeys.revisions(plan.id) }),
   });
@@ -109,9 +118,9 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
   useEffect(() => {
     if (!open) return;
     setStep(1);
-    setCsv("");
-    setFileName("deck.csv");
-    setFileSize(null);
+    setFile(null);
+    setHead({ text: "", complete: true });
+    setPasted("");
     setReadError(null);
     setDelimiterChoice("auto");
     setMapping({});
@@ -123,7 +132,7 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
     apply.reset();
   }, [open]);
 
-  const info = useMemo(() => analyse(csv, delimiterChoice), [csv, delimiterChoice]);
+  const info = useMemo(() => analyse(head.text, head.complete, delimiterChoice), [head, delimiterChoice]);
   const headerKey = info.header.join("\u0001");
   // A new header (another file, another delimiter) starts from the default mapping.
   useEffect(() => setMapping(defaultMapping(info.header)), [headerKey]);
@@ -140,20 +149,27 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
     [rejected],
   );
   const result = preview.data;
-  const violations = result?.diff.rows.filter((r) => r.noticeViolation) ?? [];
+  // Every increase with too little notice is listed, not only those on the diff's first page.
+  const notice = useQuery({
+    queryKey: [...ratingKeys.revision(result?.revision.id ?? "none"), "notice"],
+    queryFn: ({ signal }) => api.get<Preview>(`/rating-revisions/${result!.revision.id}`, { notice: true, pageSize: NOTICE_ROWS }, signal),
+    enabled: !!result && result.revision.noticeViolationCount > 0,
+  });
+  const violations = notice.data?.diff.rows ?? [];
   const busy = preview.isPending || apply.isPending || (!!applying && !applied);
 
-  const readFile = async (file: File) => {
+  const readFile = async (f: File) => {
     setReadError(null);
     try {
-      const text = await file.text();
-      setCsv(text);
-      setFileName(file.name);
-      setFileSize(file.size);
+      const text = await f.slice(0, HEAD_BYTES).text();
+      setFile(f);
+      setPasted("");
+      setHead({ text, complete: f.size <= HEAD_BYTES });
     } catch {
       setReadError("Could not read the file.");
     }
   };
+  const hasDeck = file ? file.size > 0 : pasted.trim() !== "";
 
   const goPreview = () => {
     setStep(3);
@@ -171,7 +187,7 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
         {applied ? "Close" : "Cancel"}
       </Button>
       {step === 1 && (
-        <Button variant="primary" iconRight={<ArrowRight className="size-4" />} disabled={!csv.trim()} onClick={() => setStep(2)}>
+        <Button variant="primary" iconRight={<ArrowRight className="size-4" />} disabled={!hasDeck} onClick={() => setStep(2)}>
           Next: map columns
         </Button>
       )}
@@ -237,8 +253,11 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
           >
             <FileUp className="size-6 text-fg-subtle" />
             <div className="min-w-0 flex-1 text-sm">
-              <p className="font-medium">Drop a .csv deck here, choose a file, or paste it below.</p>
-              <p className="text-xs text-fg-muted">Columns: prefix, destination, rate, effective_date, and optionally increments (30/6), connection_fee, time_class. ";" decks with decimal commas work too.</p>
+              <p className="font-medium">Drop a .csv deck here or choose a file{file ? "" : ", or paste it below"}.</p>
+              <p className="text-xs text-fg-muted">
+                Columns: prefix, destination, rate, effective_date, and optionally increments (30/6), connection_fee, time_class. ";" decks with decimal commas work too. Any size: the server
+                reads the file as it uploads.
+              </p>
             </div>
             <input
               ref={fileInput}
@@ -257,30 +276,39 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
             </Button>
           </div>
           {readError && <p className="text-sm text-red-600">{readError}</p>}
-          <Field
-            label="Deck (CSV)"
-            aside={
-              csv ? (
-                <span className="text-xs text-fg-muted">
-                  {fileName}
-                  {fileSize != null && ` · ${formatBytes(fileSize)}`} · {formatNumber(info.rows)} rows
-                </span>
-              ) : undefined
-            }
-          >
-            <Textarea
-              value={csv.length > 200_000 ? `${csv.slice(0, 200_000)}\n… (${formatNumber(csv.length)} characters; shown truncated)` : csv}
-              readOnly={csv.length > 200_000}
-              onChange={(e) => {
-                setCsv(e.target.value);
-                setFileSize(null);
-              }}
-              rows={10}
-              className="font-mono text-xs"
-              placeholder={"prefix,destination,rate,effective_date,increments\n44,United Kingdom,0.0120,2025-01-01,30/6"}
-              spellCheck={false}
-            />
-          </Field>
+          {file ? (
+            <div className="flex items-center gap-3 rounded-md border border-line px-3 py-2 text-sm">
+              <span className="font-medium">{file.name}</span>
+              <span className="text-fg-muted">
+                {formatBytes(file.size)}
+                {info.rows != null && ` · ${formatNumber(info.rows)} rows`}
+              </span>
+              <Button
+                size="sm"
+                className="ml-auto"
+                onClick={() => {
+                  setFile(null);
+                  setHead({ text: "", complete: true });
+                }}
+              >
+                Remove
+              </Button>
+            </div>
+          ) : (
+            <Field label="Or paste a deck (CSV)" aside={pasted.trim() ? <span className="text-xs text-fg-muted">{formatNumber(info.rows ?? 0)} rows</span> : undefined}>
+              <Textarea
+                value={pasted}
+                onChange={(e) => {
+                  setPasted(e.target.value);
+                  setHead({ text: e.target.value, complete: true });
+                }}
+                rows={10}
+                className="font-mono text-xs"
+                placeholder={"prefix,destination,rate,effective_date,increments\n44,United Kingdom,0.0120,2025-01-01,30/6"}
+                spellCheck={false}
+              />
+            </Field>
+          )}
         </div>
       )}
 
@@ -373,7 +401,9 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
 
       {step === 3 && (
         <div className="flex flex-col gap-3">
-          {preview.isPending && <p className="py-10 text-center text-sm text-fg-muted">Checking {formatNumber(info.rows)} rows against the live rates…</p>}
+          {preview.isPending && (
+            <p className="py-10 text-center text-sm text-fg-muted">Uploading {file ? `${file.name} (${formatBytes(file.size)})` : "the deck"} and checking it against the live rates…</p>
+          )}
           {rejected && <DeckErrors errors={badLines} total={badLines.length} />}
           {preview.error && !rejected && (
             <>
@@ -400,7 +430,8 @@ export function ImportWizard({ open, onClose, plan, onApplied }: { open: boolean
                 <div className="rounded-md border border-amber-500/30 bg-amber-50 p-3 text-sm dark:bg-amber-500/10" role="status">
                   <p className="mb-1 flex items-center gap-1.5 font-medium text-amber-800 dark:text-amber-300">
                     <AlertTriangle className="size-4" /> {formatNumber(result.revision.noticeViolationCount)} increases with less than {plan.noticeDays} days' notice
-                    {result.revision.noticePolicy === "defer" ? " — deferred to the notice date" : ""}
+                    {result.revision.noticePolicy === "defer" ? " — deferred to the notice date and compared with the rate live then" : ""}
+                    {result.revision.noticeViolationCount > violations.length && ` (the first ${formatNumber(violations.length)} listed)`}
                   </p>
                   <ul className="max-h-32 overflow-auto font-mono text-xs text-amber-900 dark:text-amber-200">
                     {violations.map((r) => (

@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Pencil } from "lucide-react";
 import { Badge, Button, Card, CardBody, CardHeader, EmptyState, KeyValue } from "../../components";
-import { formatFull } from "../../lib/format";
+import { api } from "../../lib/api";
+import { formatBytes, formatFull, formatNumber } from "../../lib/format";
 import { moneyForInput } from "../carriers/carrier/money";
-import { daysLabel, formatRate, KIND_LABEL, type RatingPlan } from "./types";
+import { daysLabel, formatRate, KIND_LABEL, ratingKeys, type CompiledStats, type RatingPlan } from "./types";
 
 function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
   return (
@@ -11,6 +13,25 @@ function Section({ title, action, children }: { title: string; action?: ReactNod
       <CardHeader title={title} actions={action} />
       <CardBody>{children}</CardBody>
     </Card>
+  );
+}
+
+/** The compiled plan the server answers lookups from: its size, and when it was built. */
+function CompiledCard({ plan }: { plan: RatingPlan }) {
+  // Keyed by updatedAt: every change to the plan or its rates compiles a new one.
+  const q = useQuery({ queryKey: [...ratingKeys.compiled(plan.id), plan.updatedAt], queryFn: ({ signal }) => api.get<CompiledStats>(`/rating-plans/${plan.id}/compiled`, undefined, signal) });
+  const c = q.data;
+  return (
+    <Section title="Compiled for lookups">
+      <KeyValue
+        items={[
+          { label: "Prefixes", value: c ? `${formatNumber(c.prefixCount)} (${formatNumber(c.versionCount)} rate versions)` : "…" },
+          { label: "Memory", value: c ? `${formatBytes(c.typedArrayBytes)} · ${formatNumber(c.bytesPerPrefix)} bytes per prefix` : "…" },
+          { label: "Compiled", value: c?.builtAt ? `${formatFull(c.builtAt)} in ${formatNumber(c.buildMs ?? 0)} ms` : c ? "—" : "…" },
+        ]}
+      />
+      <p className="mt-2 text-xs text-fg-muted">A digit trie in typed arrays, rebuilt when a revision is applied or the plan changes; lookups keep using the previous one until the new one is ready.</p>
+    </Section>
   );
 }
 
@@ -79,6 +100,7 @@ export function SettingsTab({ plan, onEdit }: { plan: RatingPlan; onEdit?: () =>
           <p className="mt-2 text-xs text-fg-muted">Times are wall-clock in {plan.timeZone}. A deck row with a time class applies only inside it; rows without one apply at all times.</p>
         </Section>
       </div>
+      <CompiledCard plan={plan} />
     </div>
   );
 }

@@ -44,7 +44,8 @@ export function ChangeCounts({ revision, onPick, active }: { revision: Revision;
   );
 }
 
-const diffColumns: ColumnDef<DiffRow>[] = [
+/** `deckDate`: the revision's effective date; a closed version that starts after it is cancelled outright. */
+const diffColumns = (deckDate: string | null): ColumnDef<DiffRow>[] => [
   { id: "line", header: "Line", meta: { align: "right", className: "w-14" }, cell: ({ row }) => <span className="font-mono text-xs text-fg-subtle">{row.original.line ?? "—"}</span> },
   { id: "change", header: "Change", cell: ({ row }) => <Badge tone={CHANGE_TONE[row.original.change]}>{CHANGE_LABEL[row.original.change]}</Badge> },
   { id: "prefix", header: "Prefix", enableHiding: false, cell: ({ row }) => <span className="font-mono text-xs font-semibold">{row.original.prefix}</span> },
@@ -76,6 +77,11 @@ const diffColumns: ColumnDef<DiffRow>[] = [
               notice
             </Badge>
           )}
+          {r.change === "closed" && deckDate && Date.parse(r.effectiveFrom) > Date.parse(deckDate) && (
+            <Badge tone="neutral" title="A future version of a code the full deck leaves out: it never takes effect">
+              cancelled
+            </Badge>
+          )}
         </span>
       );
     },
@@ -95,6 +101,7 @@ export function DiffTable({ revision, initial }: { revision: Revision; initial?:
     enabled: !useInitial,
   });
   const diff = useInitial ? initial : q.data?.diff;
+  const columns = useMemo(() => diffColumns(revision.effectiveFrom), [revision.effectiveFrom]);
   return (
     <div className="flex flex-col gap-2">
       <ChangeCounts
@@ -107,10 +114,10 @@ export function DiffTable({ revision, initial }: { revision: Revision; initial?:
       />
       <DataTable
         aria-label="Deck changes"
-        columns={diffColumns}
+        columns={columns}
         rows={diff?.rows}
         total={diff?.total ?? 0}
-        getRowId={(r) => `${r.line ?? "x"}-${r.prefix}-${r.timeClass ?? ""}-${r.change}`}
+        getRowId={(r) => `${r.line ?? "x"}-${r.prefix}-${r.timeClass ?? ""}-${r.change}-${r.effectiveFrom}`}
         page={page}
         pageSize={pageSize}
         onPageChange={setPage}

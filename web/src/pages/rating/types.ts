@@ -127,10 +127,23 @@ export const CHANGE_KINDS: ChangeKind[] = ["new", "increase", "decrease", "uncha
 export const DAY_LABELS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /** Query keys; everything about one plan starts with ["rating-plan", id]. */
+/** GET /rating-plans/:id/compiled: the plan as the server holds it in memory. */
+export interface CompiledStats {
+  prefixCount: number;
+  versionCount: number;
+  nodeCount: number;
+  destinationCount: number;
+  typedArrayBytes: number;
+  bytesPerPrefix: number;
+  builtAt: string | null;
+  buildMs: number | null;
+}
+
 export const ratingKeys = {
   plans: ["rating-plans"] as const,
   plan: (id: string) => ["rating-plan", id] as const,
   rates: (id: string) => ["rating-plan", id, "rates"] as const,
+  compiled: (id: string) => ["rating-plan", id, "compiled"] as const,
   revisions: (id: string) => ["rating-plan", id, "revisions"] as const,
   revision: (id: string) => ["rating-revision", id] as const,
 };
