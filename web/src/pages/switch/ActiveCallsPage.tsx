@@ -3,10 +3,10 @@ import { Link } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import { PhoneCall, PhoneOff } from "lucide-react";
-import { Badge, Button, ConfirmDialog, DataTable, EmptyState, Page, PageHeader, Select, TimeCell, toast } from "../../components";
+import { Badge, Button, ConfirmDialog, DataTable, EmptyState, Page, PageHeader, Select, toast } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { formatNumber } from "../../lib/format";
+import { formatDateTime, formatFull, formatNumber } from "../../lib/format";
 import { useNow } from "../../lib/hooks";
 import type { Page as ListPage } from "../../lib/types";
 import { useTableState } from "../../lib/useTableState";
@@ -40,10 +40,10 @@ function InterconnectName({ id, map }: { id: string | null; map: Map<string, Int
   if (!ic) return <span className="font-mono text-xs text-fg-subtle" title={id}>{id.slice(0, 8)}</span>;
   return (
     <span className="flex min-w-0 flex-col leading-tight">
-      <Link to={`/carriers/interconnects/${ic.id}`} onClick={(e) => e.stopPropagation()} className="max-w-52 truncate text-fg hover:underline">
+      <Link to={`/carriers/interconnects/${ic.id}`} onClick={(e) => e.stopPropagation()} className="max-w-44 truncate text-fg hover:underline">
         {ic.name}
       </Link>
-      <span className="max-w-52 truncate text-xs text-fg-subtle">{ic.carrierName}</span>
+      <span className="max-w-44 truncate text-xs text-fg-subtle">{ic.carrierName}</span>
     </span>
   );
 }
@@ -121,13 +121,23 @@ export default function ActiveCallsPage() {
       },
       { id: "egress", header: "Supplier (egress)", meta: { skeleton: "w-32" }, cell: ({ row }) => <InterconnectName id={row.original.egressInterconnectId} map={icMap} /> },
       { id: "attempt", header: "Attempt", meta: { className: "w-16 text-right tabular", headerClassName: "text-right" }, cell: ({ row }) => row.original.attempt ?? "—" },
-      { id: "startedAt", header: "Started", meta: { className: "text-fg-muted" }, cell: ({ row }) => <TimeCell value={row.original.startedAt} /> },
+      {
+        id: "startedAt",
+        header: "Started",
+        meta: { className: "font-mono text-xs text-fg-muted" },
+        // Live calls are minutes old: the time of day (tenant zone) is enough, the date is in the title.
+        cell: ({ row }) => (
+          <time dateTime={row.original.startedAt} title={formatFull(row.original.startedAt)}>
+            {formatDateTime(row.original.startedAt, { seconds: true }).slice(11)}
+          </time>
+        ),
+      },
       { id: "switch", header: "Switch", meta: { className: "font-mono text-xs text-fg-muted" }, cell: ({ row }) => row.original.switchId },
       {
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
         enableHiding: false,
-        meta: { className: "w-24 text-right", headerClassName: "w-24" },
+        meta: { className: "w-20 text-right", headerClassName: "w-20" },
         cell: ({ row }) =>
           canHangUp && (
             <Button size="sm" variant="ghost" className="text-red-600 hover:text-red-700 dark:text-red-400" icon={<PhoneOff className="size-3.5" />} onClick={() => setHangup(row.original)} aria-label={`Hang up call to ${userPart(row.original.to)}`}>
