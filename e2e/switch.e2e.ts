@@ -160,8 +160,8 @@ describe("switch pages", () => {
   it("the dashboard shows the switch tiles", async () => {
     await page.goto(`${server.url}/`);
     const traffic = page.getByRole("region", { name: "Traffic" });
-    await traffic.getByText("Not connected").waitFor();
-    await traffic.getByText("Monitored interconnects").waitFor();
+    await traffic.getByText("Not connected", { exact: true }).waitFor();
+    await traffic.getByText("Monitoring", { exact: true }).waitFor();
     await expect.poll(() => traffic.getByText(/\d+ up/).first().textContent()).toMatch(/[1-9]\d* up/);
     await shots("switch-dashboard");
   });

@@ -43,7 +43,7 @@ function SwitchTiles() {
             `${s.nodes.filter((n) => n.connected).length} of ${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"} reporting`
           ) : (
             <span className="inline-flex items-center gap-1">
-              <PlugZap className="size-3" aria-hidden /> start it with npm run switch
+              <PlugZap className="size-3" aria-hidden /> npm run switch
             </span>
           ))
         }
@@ -67,11 +67,11 @@ function SwitchTiles() {
         }
       />
       <StatTile
-        label="Monitored interconnects"
+        label="Monitoring"
         icon={<HeartPulse />}
         loading={status.isLoading}
         value={s ? formatNumber(s.monitoring.up + s.monitoring.down) : "—"}
-        note={err ?? "egress, SIP OPTIONS"}
+        note={err ?? "egress interconnects pinged"}
         footer={
           s && (
             <div className="flex gap-1.5">
