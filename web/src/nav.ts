@@ -17,6 +17,8 @@ import {
   LayoutDashboard,
   ListChecks,
   Network,
+  PhoneCall,
+  RadioTower,
   Receipt,
   Route,
   ScrollText,
@@ -91,6 +93,16 @@ export const NAV: NavModule[] = [
       { id: "blacklisting", label: "Blacklisting", path: "/carriers/blacklisting", icon: Ban, permission: "carriers:read", component: lazy(() => import("./pages/carriers/BlacklistingPage")) },
       { id: "release-causes", label: "Release Cause Mapping", path: "/carriers/release-causes", icon: PhoneOff, permission: "carriers:read", component: lazy(() => import("./pages/carriers/ReleaseCausesPage")) },
       { id: "balances", label: "Balance & Spend", path: "/carriers/balances", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/BalanceSpendPage")) },
+    ],
+  },
+  {
+    id: "switch",
+    label: "Switch",
+    icon: RadioTower,
+    description: "The softswitch (Kamailio) under the platform: nodes, live calls and monitoring.",
+    pages: [
+      { id: "status", label: "Switch Status", path: "/switch", icon: Activity, permission: "switch:read", component: lazy(() => import("./pages/switch/SwitchStatusPage")) },
+      { id: "calls", label: "Active Calls", path: "/switch/calls", icon: PhoneCall, permission: "switch:read", component: lazy(() => import("./pages/switch/ActiveCallsPage")) },
     ],
   },
   {

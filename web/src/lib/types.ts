@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   "ledger:write",
   "routing:read",
   "routing:write",
+  "switch:read",
+  "switch:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Activity, Bell, CircleDollarSign, Clock, ListChecks, PhoneCall, PlugZap, Timer, Users } from "lucide-react";
+import { Activity, Bell, CircleDollarSign, Clock, HeartPulse, ListChecks, PhoneCall, PlugZap, RadioTower, Timer, Users } from "lucide-react";
 import { Badge, Card, CardHeader, DropdownMenu, EmptyState, ErrorState, Page, PageHeader, RefreshButton, SkeletonText, StatTile } from "../components";
 import { api } from "../lib/api";
 import { useCan, useMe } from "../lib/auth";
@@ -8,13 +8,82 @@ import { formatFull, formatNumber, formatRelative } from "../lib/format";
 import { useNow } from "../lib/hooks";
 import type { AuditEvent, Page as ListPage, QueueSummary, User } from "../lib/types";
 import { useNotifications } from "../layout/NotificationsMenu";
+import { useSwitchStatus } from "./switch/hooks";
 
-const SWITCH_TILES = [
-  { label: "Active calls", icon: PhoneCall },
+// Live statistics the switch does not report yet.
+const STATS_TILES = [
   { label: "ASR", icon: Activity },
   { label: "ACD", icon: Timer },
   { label: "Today's revenue", icon: CircleDollarSign },
 ];
+
+/** Switch connected, live calls and monitored interconnects, from /switch/status every 5 s. */
+function SwitchTiles() {
+  const status = useSwitchStatus(5000);
+  const s = status.data;
+  const err = status.error ? (status.error as Error).message : null;
+  return (
+    <>
+      <StatTile
+        label="Switch"
+        icon={<RadioTower />}
+        loading={status.isLoading}
+        value={
+          s ? (
+            <Badge tone={s.connected ? "success" : "warning"} dot className="text-sm">
+              {s.connected ? "Connected" : "Not connected"}
+            </Badge>
+          ) : (
+            "—"
+          )
+        }
+        note={
+          err ??
+          (s?.connected ? (
+            `${s.nodes.filter((n) => n.connected).length} of ${s.nodes.length} node${s.nodes.length === 1 ? "" : "s"} reporting`
+          ) : (
+            <span className="inline-flex items-center gap-1">
+              <PlugZap className="size-3" aria-hidden /> npm run switch
+            </span>
+          ))
+        }
+        footer={
+          <Link to="/switch" className="text-xs font-medium text-accent-text hover:underline">
+            Switch status
+          </Link>
+        }
+      />
+      <StatTile
+        label="Active calls"
+        icon={<PhoneCall />}
+        loading={status.isLoading}
+        muted={!s?.connected}
+        value={s ? formatNumber(s.activeCalls) : "—"}
+        note={err ?? (s?.connected ? "live on the switch" : "switch not connected")}
+        footer={
+          <Link to="/switch/calls" className="text-xs font-medium text-accent-text hover:underline">
+            Active calls
+          </Link>
+        }
+      />
+      <StatTile
+        label="Monitoring"
+        icon={<HeartPulse />}
+        loading={status.isLoading}
+        value={s ? formatNumber(s.monitoring.up + s.monitoring.down) : "—"}
+        note={err ?? "egress interconnects pinged"}
+        footer={
+          s && (
+            <div className="flex gap-1.5">
+              <Badge tone="success">{formatNumber(s.monitoring.up)} up</Badge>
+              <Badge tone={s.monitoring.down > 0 ? "danger" : "neutral"}>{formatNumber(s.monitoring.down)} down</Badge>
+            </div>
+          )
+        }
+      />
+    </>
+  );
+}
 
 export default function DashboardPage() {
   const me = useMe();
@@ -85,20 +154,10 @@ export default function DashboardPage() {
         />
       }
     >
-      <section aria-label="Traffic" className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
-        {SWITCH_TILES.map(({ label, icon: Icon }) => (
-          <StatTile
-            key={label}
-            label={label}
-            icon={<Icon />}
-            value="—"
-            muted
-            note={
-              <span className="inline-flex items-center gap-1">
-                <PlugZap className="size-3" aria-hidden /> switch not connected
-              </span>
-            }
-          />
+      <section aria-label="Traffic" className="grid grid-cols-1 gap-3 sm:grid-cols-3 xl:grid-cols-6">
+        {can("switch:read") && <SwitchTiles />}
+        {STATS_TILES.map(({ label, icon: Icon }) => (
+          <StatTile key={label} label={label} icon={<Icon />} value="—" muted note="not measured yet" />
         ))}
       </section>
 

@@ -11,6 +11,7 @@ import { changedFields, patchBody, TAB_LABEL, TABS, tabOfPath, toDraft, type Dra
 import { DetailsTab } from "./interconnect/DetailsTab";
 import { EgressRoutingTab, EgressTranslationTab, MonitoringTab } from "./interconnect/EgressTabs";
 import { ErrorBanner } from "./interconnect/fields";
+import { HealthBadge } from "./interconnect/HealthCard";
 import { keys, useCarrier, useInterconnect, useInvalidateHierarchy, useSyncEvents } from "./interconnect/hooks";
 import { IngressTranslationTab, IngressValidationTab } from "./interconnect/IngressTabs";
 import { MediaTab, SignallingTab } from "./interconnect/MediaSignallingTabs";
@@ -159,6 +160,7 @@ export default function InterconnectDetailPage() {
               {i.status[0]!.toUpperCase() + i.status.slice(1)}
             </Badge>
             <Badge mono>{i.currency}</Badge>
+            {i.direction === "egress" && <HealthBadge interconnectId={i.id} />}
           </span>
         )
       }

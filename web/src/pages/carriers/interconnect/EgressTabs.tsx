@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { Plus } from "lucide-react";
 import { Button, Field, Input, Select } from "../../../components";
 import type { EgressRouting, EgressTranslation, Monitoring } from "../types";
+import { HealthCard } from "./HealthCard";
 import { moveItem, NumberInput, RowOrderButtons } from "./fields";
 import { cleanTechPrefix, PaiFields, TrunkGroupSelect } from "./IngressTabs";
 import { NumberTranslationEditor } from "./NumberTranslationEditor";
@@ -144,13 +145,14 @@ export function EgressTranslationTab({ draft, set, err, disabled }: TabProps) {
 }
 
 /** Egress tab 6: OPTIONS ping and call response monitoring with auto disable / re-enable. */
-export function MonitoringTab({ draft, set, err, disabled }: TabProps) {
+export function MonitoringTab({ ic, draft, set, err, disabled }: TabProps) {
   const m = draft.monitoring ?? MONITORING_DEFAULTS;
   const up = (patch: Partial<Monitoring>) => set({ monitoring: { ...m, ...patch } });
   const e = (k: keyof Monitoring) => err(`monitoring.${k}`);
   const watching = m.optionsPing || m.callResponseMonitoring;
   return (
     <TabGrid>
+      <HealthCard interconnectId={ic.id} monitored={watching} />
       <Section title="SIP OPTIONS ping" description="Keep-alive probes to the supplier's Send To addresses.">
         <ToggleRow className="sm:col-span-2" label="Send SIP OPTIONS" description={m.optionsPing ? `Every ${m.optionsIntervalS} s.` : "No probes are sent."} checked={m.optionsPing} onChange={(optionsPing) => up({ optionsPing })} disabled={disabled} />
         <Field label="Interval" error={e("optionsIntervalS")} hint="5–3600 seconds.">
