@@ -74,7 +74,8 @@ describe("interconnects, services and carrier configuration", () => {
     await page.getByRole("tab", { name: "Media" }).click();
     await expect.poll(() => page.url()).toContain("tab=media");
     const codecs = () => page.getByRole("list", { name: "Codec order" }).getByRole("listitem").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
-    expect(await codecs()).toEqual(["1. PCMA", "2. PCMU", "3. G729"]);
+    // The tab renders after the URL changes: wait for the list rather than read it once.
+    await expect.poll(codecs).toEqual(["1. PCMA", "2. PCMU", "3. G729"]);
     await page.getByRole("button", { name: "Move G729 up" }).click();
     await page.getByLabel("Packetisation time (ptime)").selectOption("30");
     await page.getByRole("toolbar", { name: "Page actions" }).getByText("Unsaved changes").waitFor();
@@ -83,8 +84,7 @@ describe("interconnects, services and carrier configuration", () => {
     await page.getByText("All changes saved").waitFor();
 
     await page.reload();
-    await page.getByRole("list", { name: "Codec order" }).waitFor();
-    expect(await codecs()).toEqual(["1. PCMA", "2. G729", "3. PCMU"]);
+    await expect.poll(codecs).toEqual(["1. PCMA", "2. G729", "3. PCMU"]);
     expect(await page.getByLabel("Packetisation time (ptime)").inputValue()).toBe("30");
     // Saving one tab leaves the others alone.
     await page.getByText("Capacity 200 ch").waitFor();
