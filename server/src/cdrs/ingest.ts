@@ -260,12 +260,14 @@ async function recordBatch(tx: TxDb, jobs: JobQueue, actor: Actor, b: { batchId:
   return { batchId: b.batchId, received: b.received, inserted: b.inserted, duplicates, message };
 }
 
+/** Validated rows already in memory, as the one chunk the ingest functions read. */
+export async function* oneChunk(rows: CdrInput[]) {
+  yield { rows, rowNumber: (i: number) => i + 1 };
+}
+
 /** Ingests one JSON batch (validated here, so every bad row is listed together). */
 export async function ingestBatch(pool: pg.Pool, jobs: JobQueue, actor: Actor, rows: readonly unknown[], source: IngestSource = { kind: "api" }): Promise<IngestResult> {
   const { valid, errors, errorCount } = validateRows(rows);
   if (errorCount) throw batchRejected(errors, errorCount);
-  async function* one() {
-    yield { rows: valid, rowNumber: (i: number) => i + 1 };
-  }
-  return ingestChunks(pool, jobs, actor, source, one());
+  return ingestChunks(pool, jobs, actor, source, oneChunk(valid));
 }

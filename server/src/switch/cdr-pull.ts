@@ -3,7 +3,7 @@ import { inTransaction } from "../platform/db/client.js";
 import type { JobQueue } from "../platform/jobs/boss.js";
 import { AppError } from "../platform/http/errors.js";
 import { systemActor } from "../audit/audit.js";
-import { ingestInTransaction, validateRows } from "../cdrs/ingest.js";
+import { ingestInTransaction, oneChunk, validateRows } from "../cdrs/ingest.js";
 import type { CdrInput } from "../cdrs/model.js";
 
 /**
@@ -89,12 +89,7 @@ export async function pullSpool(pool: pg.Pool, jobs: JobQueue, opts: { limit?: n
       const good = list.filter((r) => !bad.has(r.id));
       await client.query("SAVEPOINT tenant_ingest");
       try {
-        if (good.length) {
-          async function* one() {
-            yield { rows: checked.valid, rowNumber: (i: number) => i + 1 };
-          }
-          await ingestInTransaction(tx, pool, jobs, systemActor(tenantId, `switch ${list[0]!.switch_id}`), { kind: `pull:${list[0]!.switch_id}` }, one());
-        }
+        if (good.length) await ingestInTransaction(tx, pool, jobs, systemActor(tenantId, `switch ${list[0]!.switch_id}`), { kind: `pull:${list[0]!.switch_id}` }, oneChunk(checked.valid));
         await client.query("RELEASE SAVEPOINT tenant_ingest");
         moved += good.length;
       } catch (err) {
