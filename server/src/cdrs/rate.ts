@@ -197,10 +197,12 @@ export async function rateCdrsJob(pool: pg.Pool, data: JobData, ctx: JobContext,
   const tenantId = data.tenantId;
   const pending = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM cdrs WHERE tenant_id = $1 AND rating_status = 'pending'", [tenantId]);
   const total = Math.max(1, pending.rows[0]?.n ?? 0);
+  // FX rates are read once per job, not once per batch.
+  const fx = opts.fx ?? (await loadFx(pool, tenantId));
   let rated = 0;
   let errors = 0;
   for (;;) {
-    const r = await rateBatch(pool, { tenantId, fx: opts.fx });
+    const r = await rateBatch(pool, { tenantId, fx });
     rated += r.rated;
     errors += r.errors;
     if (r.taken) await ctx.progress(Math.min(99, ((rated + errors) * 100) / total), `${rated} rated, ${errors} rating errors`);
