@@ -18,7 +18,10 @@ export async function seedDemoCarriers(
 ): Promise<{ portalCarrierId: string }> {
   const manager = (i: number) => accountManagers[i % accountManagers.length] ?? null;
   const carrier = (a: Actor, input: Record<string, unknown>) => createCarrier(tx, a, jobs, carrierCreate.parse(input));
-  const ic = (a: Actor, carrierId: string, input: Record<string, unknown>) => createInterconnect(tx, a, jobs, carrierId, interconnectCreate.parse(input));
+  // Demo suppliers sit on documentation addresses (RFC 5737): OPTIONS pings would leave the
+  // machine and mark every demo supplier down within minutes, so their monitoring is off.
+  const ic = (a: Actor, carrierId: string, input: Record<string, unknown>) =>
+    createInterconnect(tx, a, jobs, carrierId, interconnectCreate.parse(input.direction === "egress" && !input.monitoring ? { ...input, monitoring: { optionsPing: false } } : input));
   const svc = (a: Actor, interconnectId: string, input: Record<string, unknown>) => createService(tx, a, jobs, interconnectId, serviceCreate.parse(input));
 
   const acmeTel = await carrier(demo, {
