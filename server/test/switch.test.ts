@@ -24,6 +24,7 @@ const SCENARIOS = path.resolve(import.meta.dirname, "../src/switch/sipp");
 const SUPPLIER_A = "127.0.0.2";
 const SUPPLIER_B = "127.0.0.3";
 const CUSTOMER_IP = "127.0.0.10";
+const PREPAID_IP = "127.0.0.12";
 let t: TestContext;
 let admin: Session;
 let sw: RunningSwitch;
@@ -59,9 +60,10 @@ async function stopSuppliers() {
 }
 
 /** A customer call through sipp's UAC honouring Record-Route; resolves its exit code (0: answered and hung up). */
-function customerCall(dialled: string, port: number): Promise<number> {
+function customerCall(dialled: string, port: number, opts: { fromIp?: string; holdMs?: number } = {}): Promise<number> {
   return new Promise((resolve) => {
-    const p = spawn("sipp", ["-sf", path.join(SCENARIOS, "uac.xml"), "-s", dialled, `127.0.0.1:${sipPort}`, "-i", CUSTOMER_IP, "-p", String(port), "-m", "1", "-d", "1000", "-timeout", "20", "-timeout_error", "-nostdin"], { stdio: "ignore", cwd: tmp });
+    const args = ["-sf", path.join(SCENARIOS, "uac.xml"), "-s", dialled, `127.0.0.1:${sipPort}`, "-i", opts.fromIp ?? CUSTOMER_IP, "-p", String(port), "-m", "1"];
+    const p = spawn("sipp", [...args, "-d", String(opts.holdMs ?? 1000), "-timeout", "20", "-timeout_error", "-nostdin"], { stdio: "ignore", cwd: tmp });
     p.on("exit", (code) => resolve(code ?? -1));
   });
 }
@@ -178,6 +180,12 @@ describe("Kamailio in the call path", () => {
     expect(cdr.rows[0].duration_s).toBeGreaterThanOrEqual(1);
     const posted = await t.pool.query("SELECT code FROM ledger_transfers WHERE reference_type = 'cdr' AND reference_id = (SELECT id::text FROM cdrs WHERE switch_id = 'kam-test') ORDER BY code");
     expect(posted.rows.map((r) => r.code)).toEqual(["call_charge", "supplier_cost"]);
+    // The call held a reservation (7 200 s at 0.02/min = 2.40), released when its CDR was rated.
+    const hold = await t.pool.query(
+      `SELECT h.amount_micros::text AS amount, (SELECT flags FROM ledger_transfers v WHERE v.pending_id = h.id) AS resolution
+       FROM ledger_transfers h WHERE h.id = (SELECT reservation_id FROM cdrs WHERE switch_id = 'kam-test')`,
+    );
+    expect(hold.rows).toEqual([{ amount: "2400000", resolution: 8 }]);
   });
 
   it("fails over to the next supplier on 503", async () => {
@@ -191,6 +199,12 @@ describe("Kamailio in the call path", () => {
       [2, 200, egressB],
     ]);
     expect(await pullSpool(t.pool, t.jobs)).toEqual({ moved: 2, failed: 0 });
+    // Only the last attempt carries the call's reservation: the failed-over one must not release it early.
+    const attempts = await t.pool.query("SELECT attempt, reservation_id IS NOT NULL AS holds FROM cdrs WHERE called_number = '442071234568' ORDER BY attempt");
+    expect(attempts.rows).toEqual([
+      { attempt: 1, holds: false },
+      { attempt: 2, holds: true },
+    ]);
   });
 
   it("does not fail over on 486 busy", async () => {
@@ -207,6 +221,34 @@ describe("Kamailio in the call path", () => {
     expect(await invite("127.0.0.11", "1001#442071234567")).toBe(403);
     expect(await invite(CUSTOMER_IP, "1001#33123456789")).toBe(404);
     expect(await spoolRows()).toHaveLength(0);
+  });
+
+  it("stops a runaway prepaid customer: each live call holds a reservation, the call beyond the balance gets 402", async () => {
+    const plan = (await t.pool.query("SELECT rating_plan_id AS sell, routing_plan_id AS routes FROM services WHERE name = 'SW svc'")).rows[0];
+    const carrier = await post("/api/carriers", { name: "SW Prepaid", type: "customer", primaryCurrency: "USD", customerCreditType: "prepaid" });
+    const ingress = await post(`/api/carriers/${carrier}/interconnects`, {
+      name: "SW prepaid in",
+      direction: "ingress",
+      currency: "USD",
+      addresses: [{ address: PREPAID_IP, port: null }],
+      signalling: { maxCallDurationS: 3600 },
+    });
+    await post(`/api/interconnects/${ingress}/services`, { name: "SW prepaid svc", techPrefix: "2002#", ratingPlanId: plan.sell, routingPlanId: plan.routes });
+    // 2.50 covers two reservations of an hour at 0.02/min (1.20 each), not three.
+    await post("/api/payments", { carrierId: carrier, direction: "customer", method: "bank_transfer", paidOn: "2026-11-01", amount: "2.50", currency: "USD" });
+    await supplier(SUPPLIER_A, 200);
+    const calls = [customerCall("2002#442071230001", 5093, { fromIp: PREPAID_IP, holdMs: 4000 }), customerCall("2002#442071230002", 5094, { fromIp: PREPAID_IP, holdMs: 4000 })];
+    const pending = async () => (await admin.request("GET", `/api/ledger/accounts?carrierId=${carrier}`)).json.rows.find((a: { kind: string }) => a.kind === "customer")?.debitsPending;
+    await expect.poll(pending, { timeout: 8000 }).toBe("2.400000");
+    expect(await invite(PREPAID_IP, "2002#442071230003")).toBe(402);
+    expect(await Promise.all(calls)).toEqual([0, 0]);
+    await stopSuppliers();
+    await expect.poll(async () => (await spoolRows()).length, { timeout: 5000 }).toBe(2);
+    await pullSpool(t.pool, t.jobs);
+    while ((await rateBatch(t.pool, { tenantId: admin.me.tenant.id })).taken);
+    const account = (await admin.request("GET", `/api/ledger/accounts?carrierId=${carrier}`)).json.rows.find((a: { kind: string }) => a.kind === "customer");
+    // Both holds released; each ~4 s call charged a minute (0.02).
+    expect(account).toMatchObject({ debitsPending: "0.000000", debitsPosted: "0.040000", balance: "2.460000" });
   });
 
   it("lists the switch's live calls for the tenant only and refuses another token", async () => {

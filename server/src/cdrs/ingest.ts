@@ -161,14 +161,14 @@ async function insertNew(client: pg.PoolClient, tenantId: string, batchId: strin
   await client.query(
     `INSERT INTO cdrs (id, tenant_id, switch_id, call_id, attempt, ingest_batch_id, ingress_interconnect_id, service_id, customer_carrier_id,
                        egress_interconnect_id, supplier_carrier_id, calling_raw, called_raw, calling_number, called_number,
-                       start_at, answer_at, end_at, duration_s, pdd_ms, sip_status, q850_cause, disposition, codec)
+                       start_at, answer_at, end_at, duration_s, pdd_ms, sip_status, q850_cause, disposition, codec, reservation_id)
      SELECT u.id, $1, u.switch_id, u.call_id, u.attempt, $2, u.ingress, u.service, u.customer, u.egress, u.supplier, u.calling_raw, u.called_raw,
-            u.calling, u.called, u.start_at, u.answer_at, u.end_at, u.duration_s, u.pdd_ms, u.sip_status, u.q850, u.disposition, u.codec
+            u.calling, u.called, u.start_at, u.answer_at, u.end_at, u.duration_s, u.pdd_ms, u.sip_status, u.q850, u.disposition, u.codec, u.reservation_id
      FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[],
                  $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::timestamptz[], $19::int[], $20::int[], $21::int[], $22::int[],
-                 $23::text[], $24::text[])
+                 $23::text[], $24::text[], $25::uuid[])
           AS u(id, switch_id, call_id, attempt, ingress, service, customer, egress, supplier, calling_raw, called_raw, calling, called,
-               start_at, answer_at, end_at, duration_s, pdd_ms, sip_status, q850, disposition, codec)`,
+               start_at, answer_at, end_at, duration_s, pdd_ms, sip_status, q850, disposition, codec, reservation_id)`,
     [
       tenantId,
       batchId,
@@ -194,6 +194,7 @@ async function insertNew(client: pg.PoolClient, tenantId: string, batchId: strin
       c((r) => r.input.q850Cause),
       c((r) => r.input.disposition),
       c((r) => r.input.codec),
+      c((r) => r.input.reservationId),
     ],
   );
   return ins.length;

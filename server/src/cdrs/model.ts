@@ -32,6 +32,8 @@ export const cdrInput = z
     q850Cause: z.number().int().min(0).max(127).nullish().transform((v) => v ?? null),
     disposition: z.enum(DISPOSITIONS),
     codec: z.string().trim().max(32).nullish().transform((v) => v || null),
+    /** The credit reservation of the call, on its last attempt only: rating releases it as the charge posts. */
+    reservationId: optionalUuid,
   })
   .superRefine((c, ctx) => {
     if (c.endAt < c.startAt) ctx.addIssue({ code: "custom", path: ["endAt"], message: "is before startAt" });

@@ -6,6 +6,7 @@ import { AppError } from "../platform/http/errors.js";
 import { getCompiledPlan } from "../rating/compiled.js";
 import { postTransfers } from "../ledger/post.js";
 import { transferIdsByKey } from "../ledger/queries.js";
+import { voidOpenPendings } from "../ledger/reservations.js";
 import type { TransferRequest } from "../ledger/engine/index.js";
 import { rateCdr, type CdrRating, type FxLookup, type PlanSide } from "./engine/rate-cdr.js";
 import { buildFxSeries, convertAt, fxIndexAt, type FxRateData, type FxSeries } from "../routing/engine/fx.js";
@@ -32,6 +33,7 @@ interface PendingRow {
   disposition: string;
   service_id: string | null;
   egress_interconnect_id: string | null;
+  reservation_id: string | null;
 }
 
 /** The tenant's FX rates (routing's `fx_rates`) as the CDR engine's lookup: the same series and rounding as routing. */
@@ -95,7 +97,7 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
     const client = tx.$client;
     const { rows } = await client.query<PendingRow>(
       `SELECT id, start_at, called_number, duration_s, disposition, service_id, egress_interconnect_id,
-              customer_carrier_id, supplier_carrier_id, rating_version, posted_version
+              customer_carrier_id, supplier_carrier_id, rating_version, posted_version, reservation_id
        FROM cdrs WHERE tenant_id = $1 AND rating_status = 'pending'
        ORDER BY start_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [tenantId, params.limit ?? RATE_BATCH],
@@ -143,6 +145,8 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
       ],
     );
     await postRatedCdrs(tx, tenantId, rows, results);
+    // The calls' reservations end with their CDRs (rated or not): the charge, if any, was just posted.
+    await voidOpenPendings(tx, { tenantId, pendingIds: rows.flatMap((r) => r.reservation_id ?? []) });
     const errors = results.filter((x) => !x.ok).length;
     return { taken: rows.length, rated: rows.length - errors, errors };
   });

@@ -39,6 +39,8 @@ export const cdrs = pgTable(
     /** answered | busy | no_answer | failed | cancelled */
     disposition: text("disposition").notNull(),
     codec: text("codec"),
+    /** The credit reservation (a pending ledger transfer) the call held; rating voids it as the charge posts. */
+    reservationId: uuid("reservation_id"),
     /** pending → rated | error (with rating_error); a re-rate sets pending again and bumps rating_version. */
     ratingStatus: text("rating_status").notNull().default("pending"),
     ratingError: text("rating_error"),

@@ -4,6 +4,7 @@ import { createDb, inTransaction, type Db } from "../platform/db/client.js";
 import { spendRows } from "../ledger/balances.js";
 import { LEDGER_CHANNEL, parseAccountNotices, type AccountNotice } from "../ledger/notify.js";
 import { postTransfers } from "../ledger/post.js";
+import { releaseKey } from "../ledger/reservations.js";
 import { LedgerRuleError, type AccountTotals } from "../ledger/engine/index.js";
 import type { CreditGate, CreditRequest, CreditVerdict } from "./gate.js";
 import { ZERO_TOTALS, decideCustomer, decideSupplier, reservationMicros, spendWindowStart, type CarrierCredit } from "./engine/decide.js";
@@ -20,6 +21,9 @@ export interface CreditControlOptions {
   /** While the listening connection is down: how often to retry it (and reload everything when it is back). */
   reconnectMs: number;
 }
+/** How long after its call's maximum duration a reservation is kept for the call's CDR to arrive. */
+export const RESERVATION_GRACE_S = 600;
+
 export const DEFAULT_CREDIT_OPTIONS: CreditControlOptions = { reservationSeconds: 3_600, minimumReservationMicros: 0n, reconnectMs: 500 };
 
 export interface ReserveRequest extends CreditRequest {
@@ -67,7 +71,7 @@ const accountKey = (tenantId: string, carrierId: string, kind: string, currency:
  */
 export class CreditControl implements CreditGate {
   private readonly db: Db;
-  private readonly options: CreditControlOptions;
+  readonly options: CreditControlOptions;
   private readonly carriers = new Map<string, CarrierCredit>();
   private readonly accounts = new Map<string, AccountState>();
   private readonly accountIds = new Map<string, string>();
@@ -149,6 +153,8 @@ export class CreditControl implements CreditGate {
               amountMicros: amount,
               creditLimitMicros: request.currency === carrier.primaryCurrency ? carrier.customerCreditLimitMicros : 0n,
               reference: { type: "call", id: request.callKey },
+              // Past the call's longest possible life the expiry job may void it (a lost CDR).
+              timeoutS: (request.maxDurationS ?? this.options.reservationSeconds) + RESERVATION_GRACE_S,
             },
           ],
         }),
@@ -173,7 +179,7 @@ export class CreditControl implements CreditGate {
 
   /** The call failed: void its reservation. */
   async release(params: { tenantId: string; reservationId: string }): Promise<void> {
-    await inTransaction(this.pool, (tx) => postTransfers(tx, { tenantId: params.tenantId, transfers: [{ op: "void_pending", key: `release:${params.reservationId}`, pendingId: params.reservationId }] }));
+    await inTransaction(this.pool, (tx) => postTransfers(tx, { tenantId: params.tenantId, transfers: [{ op: "void_pending", key: releaseKey(params.reservationId), pendingId: params.reservationId }] }));
   }
 
   /** The call was rated: post its cost against the reservation (the excess charged, a zero cost voids it). */

@@ -178,11 +178,11 @@ async function writeTransfers(client: pg.PoolClient, tenantId: string, rows: Pla
   const col = <T>(f: (t: PlannedTransfer) => T) => rows.map(f);
   const r = await client.query<{ inserted: string[]; accounts: RawAccount[]; at: Date }>(
     `WITH input AS (
-       SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[], $8::text[], $9::int[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::bigint[], $15::bigint[])
-         WITH ORDINALITY AS i(id, key, debit, credit, amount, currency, code, flags, pending_id, reverses_id, ref_type, ref_id, posted, pending, ord)
+       SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[], $8::text[], $9::int[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::int[])
+         WITH ORDINALITY AS i(id, key, debit, credit, amount, currency, code, flags, pending_id, reverses_id, ref_type, ref_id, posted, pending, timeout_s, ord)
      ), ins AS (
-       INSERT INTO ledger_transfers (id, tenant_id, idempotency_key, debit_account_id, credit_account_id, amount_micros, currency, code, flags, pending_id, reverses_id, reference_type, reference_id)
-       SELECT id, $1, key, debit, credit, amount, currency, code, flags, pending_id, reverses_id, ref_type, ref_id FROM input ORDER BY ord
+       INSERT INTO ledger_transfers (id, tenant_id, idempotency_key, debit_account_id, credit_account_id, amount_micros, currency, code, flags, pending_id, reverses_id, reference_type, reference_id, timeout_at)
+       SELECT id, $1, key, debit, credit, amount, currency, code, flags, pending_id, reverses_id, ref_type, ref_id, now() + make_interval(secs => timeout_s) FROM input ORDER BY ord
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
        RETURNING id
      ), legs AS (
@@ -219,6 +219,7 @@ async function writeTransfers(client: pg.PoolClient, tenantId: string, rows: Pla
       col((t) => t.referenceId),
       col((t) => String(t.postedDeltaMicros)),
       col((t) => String(t.pendingDeltaMicros)),
+      col((t) => t.timeoutS ?? null),
     ],
   );
   const row = r.rows[0]!;

@@ -59,9 +59,12 @@ export const ledgerTransfers = pgTable(
     reversesId: uuid("reverses_id"),
     referenceType: text("reference_type"),
     referenceId: text("reference_id"),
+    /** A pending transfer that may be voided after this time (a call reservation whose call never reported). */
+    timeoutAt: timestamp("timeout_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index("ledger_transfers_timeout_idx").on(t.tenantId, t.timeoutAt).where(sql`${t.flags} = 2 AND ${t.timeoutAt} IS NOT NULL`),
     uniqueIndex("ledger_transfers_idempotency_key").on(t.tenantId, t.idempotencyKey),
     index("ledger_transfers_debit_idx").on(t.debitAccountId, t.createdAt),
     index("ledger_transfers_credit_idx").on(t.creditAccountId, t.createdAt),

@@ -64,6 +64,7 @@ function overlay(base: LiveState, sim: NonNullable<DecideInput["simulate"]>): Li
  */
 export class RoutingService {
   private readonly tenants = new Map<string, TenantState>();
+  private readonly changeListeners = new Set<(tenantId: string) => void>();
   private listener: pg.Client | null = null;
   private listening: Promise<void> | null = null;
   private closed = false;
@@ -98,8 +99,14 @@ export class RoutingService {
     return { snapshot: st.snapshot!, generation: st.generation, builtAt: st.builtAt! };
   }
 
+  /** Calls `fn` with the tenant id whenever a tenant's routing data changes (e.g. the switch's caches). */
+  onChange(fn: (tenantId: string) => void): void {
+    this.changeListeners.add(fn);
+  }
+
   /** Marks the tenant's snapshot stale and rebuilds it in the background (no-op before its first decision). */
   invalidate(tenantId: string): void {
+    for (const fn of this.changeListeners) fn(tenantId);
     const st = this.tenants.get(tenantId);
     // During the first build too: the change may have committed after the build's read began.
     if (st?.snapshot || st?.building) void this.refresh(st).catch(() => {});

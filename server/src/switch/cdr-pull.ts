@@ -19,6 +19,9 @@ export interface SpoolRow {
   switch_id: string;
   call_id: string;
   attempt: number;
+  /** The decision's reservation id ('' when the call reserved nothing). */
+  decision_ref: string | null;
+  final: boolean;
   ingress_interconnect_id: string | null;
   service_id: string | null;
   egress_interconnect_id: string | null;
@@ -30,6 +33,8 @@ export interface SpoolRow {
   end_at: Date;
   sip_status: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SIP final status → CDR disposition. */
 export function dispositionOf(sipStatus: number): CdrInput["disposition"] {
@@ -62,6 +67,8 @@ export function spoolToCdr(r: SpoolRow, q850BySip: ReadonlyMap<number, number>):
     sipStatus: r.sip_status,
     q850Cause: answered ? 16 : (q850BySip.get(r.sip_status) ?? null),
     disposition: answered ? "answered" : dispositionOf(r.sip_status),
+    // Only the call's last attempt ends its reservation; a failed-over attempt leaves it held.
+    reservationId: r.final && r.decision_ref && UUID.test(r.decision_ref) ? r.decision_ref : null,
   };
 }
 
@@ -69,7 +76,7 @@ export async function pullSpool(pool: pg.Pool, jobs: JobQueue, opts: { limit?: n
   return inTransaction(pool, async (tx) => {
     const client = tx.$client;
     const { rows } = await client.query<SpoolRow>(
-      `SELECT id::text, tenant_id, switch_id, call_id, attempt, ingress_interconnect_id, service_id, egress_interconnect_id,
+      `SELECT id::text, tenant_id, switch_id, call_id, attempt, decision_ref, final, ingress_interconnect_id, service_id, egress_interconnect_id,
               calling, called, start_at, ring_at, answer_at, end_at, sip_status
        FROM switch_cdr_spool WHERE error IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [opts.limit ?? 5000],

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type pg from "pg";
 import { IpIndex } from "../routing/engine/ip.js";
 import type { RoutingService } from "../routing/service.js";
+import type { CreditControl } from "../credit/control.js";
 import type { DecisionDto } from "../routing/model.js";
 import { hashToken } from "./kamailio/runner.js";
 
@@ -26,6 +27,7 @@ export type KamailioAnswer =
   | { action: "reject"; sipStatus: number; reason: string; q850: number }
   | {
       action: "route";
+      /** The call's credit reservation (a pending ledger transfer id), "" when none was made. */
       ref: string;
       tenantId: string;
       serviceId: string;
@@ -46,7 +48,10 @@ export const uriUser = (s: string) => s.replace(/[^0-9A-Za-z*+._~-]/g, (c) => `%
 const phrase = (s: string) => s.replace(/[^\x20-\x7e]/g, "").replace(/"/g, "'").slice(0, 80) || "Rejected";
 
 /** Pure: a routing decision → what Kamailio acts on. */
-export function toKamailioAnswer(d: DecisionDto, opts: { tenantId: string; failoverCodes: readonly number[]; capacity: { status: number; q850: number } }): KamailioAnswer {
+export function toKamailioAnswer(
+  d: DecisionDto,
+  opts: { tenantId: string; failoverCodes: readonly number[]; capacity: { status: number; q850: number }; reservationId?: string; maxDurationS?: number },
+): KamailioAnswer {
   if (d.outcome === "reject" || !d.ingress || !d.service) {
     const r = d.rejection;
     return { action: "reject", sipStatus: r?.sipStatus ?? 503, reason: phrase(r?.causeDescription ?? "No Route"), q850: r?.q850Cause ?? 34 };
@@ -59,7 +64,7 @@ export function toKamailioAnswer(d: DecisionDto, opts: { tenantId: string; failo
   });
   return {
     action: "route",
-    ref: crypto.randomUUID(),
+    ref: opts.reservationId ?? "",
     tenantId: opts.tenantId,
     serviceId: d.service.id,
     ingressId: d.ingress.interconnect.id,
@@ -67,7 +72,7 @@ export function toKamailioAnswer(d: DecisionDto, opts: { tenantId: string; failo
     serviceCapacity: limit("service", d.service.id),
     routeCount: routes.length,
     failover: opts.failoverCodes.join(","),
-    maxDurationS: 0,
+    maxDurationS: opts.maxDurationS ?? 0,
     capacityStatus: opts.capacity.status,
     capacityQ850: opts.capacity.q850,
     routes,
@@ -83,6 +88,7 @@ const TTL_MS = 5000;
 export class SwitchDecider {
   private sources: Cached<IpIndex<string>> | null = null;
   private causes = new Map<string, Cached<{ failover: number[]; q850: Map<number, number> }>>();
+  private maxDurations = new Map<string, Cached<Map<string, number>>>();
   private tokens = new Map<string, Cached<boolean>>();
   private second = 0;
   private readonly cps = new Map<string, number>();
@@ -90,7 +96,15 @@ export class SwitchDecider {
   constructor(
     private readonly pool: pg.Pool,
     private readonly routing: RoutingService,
-  ) {}
+    /** Reserves each routed call's credit; without it (tests of routing alone) calls reserve nothing. */
+    private readonly credit: CreditControl | null = null,
+  ) {
+    // A new or changed interconnect reaches the next INVITE, not one TTL later.
+    routing.onChange((tenantId) => {
+      this.sources = null;
+      this.maxDurations.delete(tenantId);
+    });
+  }
 
   /** Whether a token belongs to a registered switch (cached briefly: it is checked on every INVITE). */
   async tokenValid(token: string | undefined): Promise<boolean> {
@@ -130,6 +144,20 @@ export class SwitchDecider {
     return value;
   }
 
+  /** Each ingress interconnect's Max Call Duration (signalling tab), 0 = none set. */
+  private async maxDurationOf(tenantId: string, ingressId: string): Promise<number> {
+    let hit = this.maxDurations.get(tenantId);
+    if (!hit || Date.now() - hit.at >= TTL_MS) {
+      const { rows } = await this.pool.query<{ id: string; s: number | null }>(
+        "SELECT id, (signalling->>'maxCallDurationS')::int AS s FROM interconnects WHERE tenant_id = $1 AND direction = 'ingress'",
+        [tenantId],
+      );
+      hit = { at: Date.now(), value: new Map(rows.map((r) => [r.id, r.s ?? 0])) };
+      this.maxDurations.set(tenantId, hit);
+    }
+    return hit.value.get(ingressId) ?? 0;
+  }
+
   private countCall(ids: string[]) {
     const now = Math.floor(Date.now() / 1000);
     if (now !== this.second) {
@@ -144,7 +172,7 @@ export class SwitchDecider {
     }
   }
 
-  async decide(input: { sourceIp: string; sourcePort?: number; dialled: string; calling: string }): Promise<KamailioAnswer> {
+  async decide(input: { sourceIp: string; sourcePort?: number; dialled: string; calling: string; switchId?: string; callId?: string }): Promise<KamailioAnswer> {
     const tenants = await this.tenantsOf(input.sourceIp);
     if (tenants.length !== 1) return { action: "reject", sipStatus: 403, reason: tenants.length ? "Ambiguous Source" : "Forbidden", q850: 21 };
     const tenantId = tenants[0]!;
@@ -157,7 +185,32 @@ export class SwitchDecider {
       dialled,
       calling: input.calling.replace(/[^0-9]/g, "").slice(0, 32),
     });
-    const answer = toKamailioAnswer(decision, { tenantId, failoverCodes: causes.failover, capacity: { status: 503, q850: causes.q850.get(503) ?? 34 } });
+    const capacity = { status: 503, q850: causes.q850.get(503) ?? 34 };
+    if (decision.outcome !== "route" || !decision.ingress || !decision.customerRate) return toKamailioAnswer(decision, { tenantId, failoverCodes: causes.failover, capacity });
+
+    // The call may not outlive its reservation: both use the ingress Max Call Duration
+    // (or credit control's default), and Kamailio's dialog timer ends the call there.
+    const maxDurationS = (await this.maxDurationOf(tenantId, decision.ingress.interconnect.id)) || (this.credit?.options.reservationSeconds ?? 0);
+    let reservationId: string | undefined;
+    if (this.credit) {
+      const reserved = await this.credit.reserve({
+        tenantId,
+        carrierId: decision.ingress.carrier.id,
+        currency: decision.customerRate.currency,
+        rateMicrosPerMinute: decision.customerRate.rate,
+        connectionFeeMicros: decision.customerRate.connectionFee,
+        at: Date.now(),
+        // A retransmitted INVITE asks again: the same call id gets the same reservation.
+        callKey: `${input.switchId ?? "switch"}:${input.callId ?? crypto.randomUUID()}`,
+        maxDurationS,
+      });
+      if (!reserved.ok) {
+        const sipStatus = reserved.verdict.reason === "insufficient_balance" ? 402 : 403;
+        return { action: "reject", sipStatus, reason: phrase(reserved.verdict.detail), q850: causes.q850.get(sipStatus) ?? 21 };
+      }
+      reservationId = reserved.reservationId;
+    }
+    const answer = toKamailioAnswer(decision, { tenantId, failoverCodes: causes.failover, capacity, reservationId, maxDurationS });
     if (answer.action === "route") this.countCall([answer.ingressId, answer.serviceId]);
     return answer;
   }

@@ -77,7 +77,7 @@ const kamailioAnswer = z.union([
 
 export const switchRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, pool } = app.services;
-  const decider = new SwitchDecider(pool, app.routingService);
+  const decider = new SwitchDecider(pool, app.routingService, app.credit);
 
   // Kamailio's question on every initial INVITE. Authenticated by the switch's token (sent
   // by the generated configuration), not by a user: the switch serves every tenant.

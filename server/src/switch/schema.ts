@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, jsonb, timestamp, index, integer, bigserial } from "drizzle-orm/pg-core";
+import { pgTable, uuid, text, jsonb, timestamp, index, integer, bigserial, boolean } from "drizzle-orm/pg-core";
 import { tenants } from "../tenancy/schema.js";
 
 /**
@@ -61,6 +61,8 @@ export const switchCdrSpool = pgTable(
     callId: text("call_id").notNull(),
     attempt: integer("attempt").notNull(),
     decisionRef: text("decision_ref"),
+    /** The call's last attempt (no failover follows): its CDR releases the call's credit reservation. */
+    final: boolean("final").notNull().default(true),
     ingressInterconnectId: uuid("ingress_interconnect_id"),
     serviceId: uuid("service_id"),
     egressInterconnectId: uuid("egress_interconnect_id"),

@@ -148,7 +148,10 @@ export function planBatch(requests: readonly TransferRequest[], ctx: PlanContext
         postedDeltaMicros: pending ? 0n : r.amountMicros,
         pendingDeltaMicros: pending ? r.amountMicros : 0n,
         spend: spendOf({ code: legs.code, debitAccountId: debit.id, creditAccountId: credit.id, amountMicros: r.amountMicros, posted: !pending }, null),
+        timeoutS: pending && r.op === "call_charge" ? (r.timeoutS ?? null) : null,
       });
+      if (pending && r.op === "call_charge" && r.timeoutS !== undefined && (!Number.isInteger(r.timeoutS) || r.timeoutS < 1 || r.timeoutS > 7 * 86_400))
+        fail("invalid_amount", "a pending transfer's timeout must be 1 s to 7 days");
       if (pending) remember(row);
       if (r.op === "call_charge" && r.creditLimitMicros !== undefined) {
         if (typeof r.creditLimitMicros !== "bigint" || r.creditLimitMicros < 0n) fail("invalid_amount", "credit limit must not be negative");

@@ -71,6 +71,8 @@ export type TransferRequest =
       pending?: boolean;
       /** Refuse if the customer's available balance (credits − debits − pending debits) would drop below −limit. */
       creditLimitMicros?: bigint;
+      /** Pending only: after this many seconds the reservation may be voided by the expiry job (TigerBeetle's `timeout`). */
+      timeoutS?: number;
     })
   /** The supplier charges us for a call. */
   | (CarrierMoney & { op: "supplier_cost" })
@@ -131,6 +133,8 @@ export interface PlannedTransfer {
   pendingDeltaMicros: bigint;
   /** 24-hour spend this transfer adds (negative: takes back) on a carrier account. */
   spend: { accountId: string; micros: bigint } | null;
+  /** A pending transfer that times out: seconds after its creation. */
+  timeoutS?: number | null;
 }
 
 export const LEDGER_ERROR_CODES = [
