@@ -3,6 +3,8 @@ import { createPool } from "../src/platform/db/client.js";
 import { CreditControl } from "../src/credit/control.js";
 import type { CreditRequest, CreditVerdict } from "../src/credit/gate.js";
 import { checkLedgerInvariants } from "../src/ledger/check.js";
+import { expireReservations, voidOpenPendings } from "../src/ledger/reservations.js";
+import { inTransaction } from "../src/platform/db/client.js";
 import { createTestApp, login, type Session, type TestContext } from "./harness.js";
 
 /** Credit control against the real ledger: staleness, limits, reservations under concurrency. */
@@ -128,6 +130,38 @@ describe("reservations", () => {
     expect(await cc()).toMatchObject({ balance: "17.654322", pending: "0.000000" });
     await settles(() => gate.check(call(c, { rateMicrosPerMinute: 290_000n })), (v) => v.allowed); // 17.40 ≤ 17.65
     expect(reasonOf(gate.check(call(c, { rateMicrosPerMinute: 300_000n })))).toBe("insufficient_balance"); // 18.00
+  });
+
+  it("a reservation whose call never reported expires after its max duration + grace: voided once, by the job or by a late CDR", async () => {
+    const c = await carrier("Credit Expiry");
+    await pay(c, "20");
+    await settles(() => gate.check(call(c)), (v) => v.allowed);
+    const expiring = new CreditControl(t.pool, { reservationGraceS: 1 });
+    await expiring.start();
+    try {
+      await settles(() => expiring.check(call(c)), (v) => v.allowed);
+      const lost = await expiring.reserve({ ...call(c), callKey: "expiry-lost", maxDurationS: 1 });
+      const kept = await expiring.reserve({ ...call(c), callKey: "expiry-kept", maxDurationS: 3600 });
+      if (!lost.ok || !kept.ok) throw new Error("reservations refused");
+      const progress: number[] = [];
+      const ctx = { jobId: "test", progress: async (p: number) => void progress.push(p) };
+      expect(await expireReservations(t.pool, { tenantId }, ctx)).toEqual({ expired: 0 });
+      await new Promise((r) => setTimeout(r, 2_100));
+      expect(await expireReservations(t.pool, { tenantId }, ctx)).toEqual({ expired: 1 });
+      expect(progress.at(-1)).toBe(100);
+      expect(await expireReservations(t.pool, { tenantId }, ctx)).toEqual({ expired: 0 });
+      // A late CDR of the lost call releases nothing more; the kept one is still held.
+      expect(await inTransaction(t.pool, (tx) => voidOpenPendings(tx, { tenantId, pendingIds: [lost.reservationId] }))).toBe(0);
+      const cc = (await admin.request("GET", `/api/carriers/${c}/credit-control`)).json.currencies[0].customer;
+      expect(cc).toMatchObject({ balance: "20.000000", pending: "6.000000" });
+      // The rating job and the expiry job racing on one reservation: exactly one void, no error.
+      const raced = await Promise.all([1, 2, 3].map(() => inTransaction(t.pool, (tx) => voidOpenPendings(tx, { tenantId, pendingIds: [kept.reservationId] }))));
+      expect(raced.sort()).toEqual([0, 0, 1]);
+      expect((await t.pool.query("SELECT count(*)::int AS n FROM ledger_transfers WHERE pending_id = $1", [kept.reservationId])).rows[0].n).toBe(1);
+      expect(await checkLedgerInvariants(t.db, { tenantId })).toMatchObject({ ok: true });
+    } finally {
+      await expiring.stop();
+    }
   });
 
   it("100 concurrent prepaid reservations against a small balance overrun it by at most one reservation", async () => {

@@ -20,11 +20,10 @@ export interface CreditControlOptions {
   minimumReservationMicros: bigint;
   /** While the listening connection is down: how often to retry it (and reload everything when it is back). */
   reconnectMs: number;
+  /** How long after its call's maximum duration a reservation waits for the call's CDR before it may expire. */
+  reservationGraceS: number;
 }
-/** How long after its call's maximum duration a reservation is kept for the call's CDR to arrive. */
-export const RESERVATION_GRACE_S = 600;
-
-export const DEFAULT_CREDIT_OPTIONS: CreditControlOptions = { reservationSeconds: 3_600, minimumReservationMicros: 0n, reconnectMs: 500 };
+export const DEFAULT_CREDIT_OPTIONS: CreditControlOptions = { reservationSeconds: 3_600, minimumReservationMicros: 0n, reconnectMs: 500, reservationGraceS: 600 };
 
 export interface ReserveRequest extends CreditRequest {
   /** Identifies the call attempt (e.g. switch, call id and attempt): reserving it again returns the same reservation. */
@@ -154,7 +153,7 @@ export class CreditControl implements CreditGate {
               creditLimitMicros: request.currency === carrier.primaryCurrency ? carrier.customerCreditLimitMicros : 0n,
               reference: { type: "call", id: request.callKey },
               // Past the call's longest possible life the expiry job may void it (a lost CDR).
-              timeoutS: (request.maxDurationS ?? this.options.reservationSeconds) + RESERVATION_GRACE_S,
+              timeoutS: (request.maxDurationS ?? this.options.reservationSeconds) + this.options.reservationGraceS,
             },
           ],
         }),
