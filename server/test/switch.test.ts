@@ -60,16 +60,16 @@ async function stopSuppliers() {
 }
 
 /** A customer call through sipp's UAC honouring Record-Route; resolves its exit code (0: answered and hung up). */
-function customerCall(dialled: string, port: number, opts: { fromIp?: string; holdMs?: number } = {}): Promise<number> {
+function customerCall(dialled: string, port: number, opts: { fromIp?: string; holdMs?: number; switchPort?: number } = {}): Promise<number> {
   return new Promise((resolve) => {
-    const args = ["-sf", path.join(SCENARIOS, "uac.xml"), "-s", dialled, `127.0.0.1:${sipPort}`, "-i", opts.fromIp ?? CUSTOMER_IP, "-p", String(port), "-m", "1"];
+    const args = ["-sf", path.join(SCENARIOS, "uac.xml"), "-s", dialled, `127.0.0.1:${opts.switchPort ?? sipPort}`, "-i", opts.fromIp ?? CUSTOMER_IP, "-p", String(port), "-m", "1"];
     const p = spawn("sipp", [...args, "-d", String(opts.holdMs ?? 1000), "-timeout", "20", "-timeout_error", "-nostdin"], { stdio: "ignore", cwd: tmp });
     p.on("exit", (code) => resolve(code ?? -1));
   });
 }
 
 /** A bare INVITE from `fromIp`; resolves the first final status Kamailio answers. */
-function invite(fromIp: string, dialled: string): Promise<number> {
+function invite(fromIp: string, dialled: string, switchPort = sipPort): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket("udp4");
     const timer = setTimeout(() => {
@@ -88,7 +88,7 @@ function invite(fromIp: string, dialled: string): Promise<number> {
       const { port } = s.address();
       const id = crypto.randomBytes(6).toString("hex");
       const msg = [
-        `INVITE sip:${encodeURIComponent(dialled)}@127.0.0.1:${sipPort} SIP/2.0`,
+        `INVITE sip:${encodeURIComponent(dialled)}@127.0.0.1:${switchPort} SIP/2.0`,
         `Via: SIP/2.0/UDP ${fromIp}:${port};branch=z9hG4bK${id}`,
         "Max-Forwards: 70",
         `From: <sip:12125550100@${fromIp}>;tag=${id}`,
@@ -100,7 +100,7 @@ function invite(fromIp: string, dialled: string): Promise<number> {
         "",
         "",
       ].join("\r\n");
-      s.send(msg, sipPort, "127.0.0.1");
+      s.send(msg, switchPort, "127.0.0.1");
     });
   });
 }
@@ -256,4 +256,63 @@ describe("Kamailio in the call path", () => {
     const bad = await t.app.inject({ method: "POST", url: "/api/switch/decide?token=nope", payload: { sourceIp: CUSTOMER_IP, dialled: "1001#44" } });
     expect(bad.statusCode).toBe(401);
   });
+});
+
+/** The platform as its own process (`server/src/main.ts`) on the test database: what a restart kills. */
+function platformProcess(port: number): { proc: ChildProcess; ready: Promise<void> } {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../src/main.ts")], {
+    env: { ...process.env, DATABASE_URL: t.url, PORT: String(port), HOST: "127.0.0.1", SEED_DEMO: "false", LOG_LEVEL: "warn", NODE_ENV: "test", DATA_DIR: tmp },
+    stdio: "ignore",
+  });
+  const ready = (async () => {
+    for (let i = 0; i < 300; i++) {
+      if (proc.exitCode !== null) throw new Error(`platform exited with ${proc.exitCode}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error("platform did not start");
+  })();
+  return { proc, ready };
+}
+
+describe("a platform restart during calls", () => {
+  it("loses and doubles no CDR: calls in progress finish, their CDRs are pulled once by the restarted platform", async () => {
+    const platformPort = await freePort();
+    const restartSip = await freePort();
+    let platform = platformProcess(platformPort);
+    await platform.ready;
+    const settings = switchSettingsSchema.parse({
+      SWITCH_ID: "kam-restart",
+      SWITCH_SIP_PORT: String(restartSip),
+      SWITCH_RPC_PORT: String(await freePort()),
+      PLATFORM_URL: `http://127.0.0.1:${platformPort}`,
+      SWITCH_CHILDREN: "2",
+      SWITCH_RING_TIMEOUT_S: "5",
+    });
+    const second = await startSwitch({ pool: t.pool, databaseUrl: t.url, settings, dataDir: fs.mkdtempSync(path.join(tmp, "restart-")), log: () => {}, heartbeatMs: 500 });
+    try {
+      await supplier(SUPPLIER_A, 200);
+      const calls = [5095, 5096, 5097].map((port, i) => customerCall(`1001#44207123900${i}`, port, { holdMs: 5000, switchPort: restartSip }));
+      const live = async () => (await second.rpc<{ all: number }>("dlg.stats_active")).all;
+      await expect.poll(live, { timeout: 8000 }).toBe(3);
+      platform.proc.kill("SIGKILL");
+      await new Promise((r) => platform.proc.once("exit", r));
+      // Down: a new call cannot be decided; the ones in progress carry on.
+      expect(await invite(CUSTOMER_IP, "1001#442071239009", restartSip)).toBe(503);
+      platform = platformProcess(platformPort);
+      await platform.ready;
+      expect(await Promise.all(calls)).toEqual([0, 0, 0]);
+      await stopSuppliers();
+      const cdrs = async () =>
+        (await t.pool.query("SELECT called_number, count(*)::int AS n, min(rating_status) AS status FROM cdrs WHERE switch_id = 'kam-restart' AND disposition = 'answered' GROUP BY called_number ORDER BY called_number")).rows;
+      await expect.poll(cdrs, { timeout: 15_000 }).toEqual([0, 1, 2].map((i) => ({ called_number: `44207123900${i}`, n: 1, status: "rated" })));
+      const open = await t.pool.query("SELECT count(*)::int AS n FROM ledger_transfers h WHERE h.flags = 2 AND h.reference_id LIKE 'kam-restart:%' AND NOT EXISTS (SELECT 1 FROM ledger_transfers v WHERE v.pending_id = h.id)");
+      expect(open.rows[0].n).toBe(0);
+    } finally {
+      await stopSuppliers();
+      await second.stop();
+      platform.proc.kill("SIGKILL");
+    }
+  }, 90_000);
 });
