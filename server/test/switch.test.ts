@@ -25,6 +25,7 @@ const SUPPLIER_A = "127.0.0.2";
 const SUPPLIER_B = "127.0.0.3";
 const CUSTOMER_IP = "127.0.0.10";
 const PREPAID_IP = "127.0.0.12";
+const LIMITED_IP = "127.0.0.13";
 let t: TestContext;
 let admin: Session;
 let sw: RunningSwitch;
@@ -78,6 +79,7 @@ function invite(fromIp: string, dialled: string, switchPort = sipPort): Promise<
     }, 8000);
     s.on("message", (m) => {
       const status = Number(/^SIP\/2\.0 (\d{3})/.exec(m.toString())?.[1] ?? 0);
+      if (process.env.SIP_DEBUG) console.log(m.toString().split("\r\n").filter((l, i) => i === 0 || l.startsWith("Reason")).join(" | "));
       if (status >= 200) {
         clearTimeout(timer);
         s.close();
@@ -249,6 +251,36 @@ describe("Kamailio in the call path", () => {
     const account = (await admin.request("GET", `/api/ledger/accounts?carrierId=${carrier}`)).json.rows.find((a: { kind: string }) => a.kind === "customer");
     // Both holds released; each ~4 s call charged a minute (0.02).
     expect(account).toMatchObject({ debitsPending: "0.000000", debitsPosted: "0.040000", balance: "2.460000" });
+  });
+
+  it("enforces the ingress channel capacity in Kamailio and its CPS at the platform: the excess gets 503", async () => {
+    const svc = (await t.pool.query("SELECT carrier_id, rating_plan_id AS sell, routing_plan_id AS routes FROM services WHERE name = 'SW svc'")).rows[0];
+    const ingress = await post(`/api/carriers/${svc.carrier_id}/interconnects`, {
+      name: "SW limited in",
+      direction: "ingress",
+      currency: "USD",
+      capacity: 1,
+      addresses: [{ address: LIMITED_IP, port: null }],
+      ingressValidation: { maxCps: 2 },
+    });
+    await post(`/api/interconnects/${ingress}/services`, { name: "SW limited svc", techPrefix: "3003#", ratingPlanId: svc.sell, routingPlanId: svc.routes });
+    await supplier(SUPPLIER_A, 200);
+    const first = customerCall("3003#442071231001", 5098, { fromIp: LIMITED_IP, holdMs: 3000 });
+    await expect.poll(async () => (await sw.rpc<{ all: number }>("dlg.stats_active")).all, { timeout: 8000 }).toBe(1);
+    expect(await invite(LIMITED_IP, "3003#442071231002")).toBe(503);
+    expect(await first).toBe(0);
+    await stopSuppliers();
+
+    // CPS: two calls a second pass, the third in the same second is refused.
+    await supplier(SUPPLIER_A, 486);
+    while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 20));
+    const statuses: number[] = [];
+    for (const n of [3, 4, 5]) statuses.push(await invite(LIMITED_IP, `3003#44207123100${n}`));
+    expect(statuses).toEqual([486, 486, 503]);
+    await stopSuppliers();
+    await expect.poll(async () => (await spoolRows()).length, { timeout: 5000 }).toBe(4);
+    expect((await spoolRows()).map((r) => r.sip_status).sort()).toEqual([200, 486, 486, 503]);
+    await pullSpool(t.pool, t.jobs);
   });
 
   it("lists the switch's live calls for the tenant only and refuses another token", async () => {

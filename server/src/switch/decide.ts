@@ -158,13 +158,17 @@ export class SwitchDecider {
     return hit.value.get(ingressId) ?? 0;
   }
 
-  private countCall(ids: string[]) {
+  /** Starts a new count when the second changed: before deciding, or a past second's count would refuse calls forever. */
+  private rollSecond() {
     const now = Math.floor(Date.now() / 1000);
-    if (now !== this.second) {
-      this.second = now;
-      this.cps.clear();
-      for (const id of this.routing.live.cps.keys()) (this.routing.live.cps as Map<string, number>).delete(id);
-    }
+    if (now === this.second) return;
+    this.second = now;
+    this.cps.clear();
+    for (const id of this.routing.live.cps.keys()) (this.routing.live.cps as Map<string, number>).delete(id);
+  }
+
+  private countCall(ids: string[]) {
+    this.rollSecond();
     for (const id of ids) {
       const n = (this.cps.get(id) ?? 0) + 1;
       this.cps.set(id, n);
@@ -179,6 +183,7 @@ export class SwitchDecider {
     const causes = await this.causesOf(tenantId);
     const dialled = input.dialled.trim();
     if (!/^\+?[0-9#*]{1,40}$/.test(dialled)) return { action: "reject", sipStatus: 484, reason: "Address Incomplete", q850: causes.q850.get(484) ?? 28 };
+    this.rollSecond();
     const decision = await this.routing.decide(tenantId, {
       sourceIp: input.sourceIp,
       sourcePort: input.sourcePort,
