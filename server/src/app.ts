@@ -60,6 +60,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerErrorHandling(app, { spaIndexHtml: serveWeb ? fs.readFileSync(indexPath) : undefined });
   const routing = new RoutingService({ pool: services.pool, db: services.db }, { creditGate: opts.creditGate ?? app.credit });
   app.decorate("routingService", routing);
+  routing.startQualityFeed();
   app.addHook("onClose", () => routing.close());
   await app.register(cookie);
 

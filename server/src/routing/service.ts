@@ -6,6 +6,7 @@ import { allowAllCreditGate, type CreditGate } from "../credit/gate.js";
 import { compileSnapshot, decide, seededRng, type LiveState, type QualityStats, type Snapshot } from "./engine/index.js";
 import { loadSnapshotData } from "./load.js";
 import { toDecisionDto } from "./explain.js";
+import { routeQuality } from "../cdrs/stats.js";
 import type { DecideInput, DecisionDto } from "./model.js";
 
 declare module "fastify" {
@@ -62,12 +63,18 @@ function overlay(base: LiveState, sim: NonNullable<DecideInput["simulate"]>): Li
  * injected: the ledger's credit control and the switch feed them; until then the
  * allow-all gate and empty counters apply, and decisions say so.
  */
+/** The CDR window route quality is computed over. */
+export const QUALITY_WINDOW_MIN = 60;
+
 export class RoutingService {
   private readonly tenants = new Map<string, TenantState>();
   private readonly changeListeners = new Set<(tenantId: string) => void>();
   private listener: pg.Client | null = null;
   private listening: Promise<void> | null = null;
   private closed = false;
+  private qualityTimer: NodeJS.Timeout | null = null;
+  /** Interconnects whose quality each tenant's last refresh set (cleared on the next one). */
+  private readonly qualityOwned = new Map<string, Set<string>>();
   creditGate: CreditGate;
   readonly live: LiveState;
 
@@ -220,7 +227,35 @@ export class RoutingService {
     };
   }
 
+  /**
+   * Recomputes the tenant's route quality (ASR, ACD, PDD per egress interconnect and
+   * quality-routed entry prefix, over the last `QUALITY_WINDOW_MIN` minutes of CDRs) into
+   * `live.quality`, which quality routing reads.
+   */
+  async refreshQuality(tenantId: string): Promise<void> {
+    const { rows } = await this.deps.pool.query<{ prefix: string }>(
+      `SELECT DISTINCT e.prefix FROM routing_entries e JOIN routing_plans p ON p.tenant_id = e.tenant_id AND p.id = e.plan_id
+       WHERE e.tenant_id = $1 AND e.strategy = 'quality' AND p.deleted_at IS NULL`,
+      [tenantId],
+    );
+    const stats = await routeQuality(this.deps.db, { tenantId, windowMinutes: QUALITY_WINDOW_MIN, prefixes: rows.map((r) => r.prefix) });
+    const quality = this.live.quality as Map<string, ReadonlyMap<string, QualityStats>>;
+    for (const id of this.qualityOwned.get(tenantId) ?? []) if (!stats.has(id)) quality.delete(id);
+    for (const [id, byPrefix] of stats) quality.set(id, byPrefix);
+    this.qualityOwned.set(tenantId, new Set(stats.keys()));
+  }
+
+  /** Refreshes the quality of every tenant that has routed, every `intervalMs`. */
+  startQualityFeed(intervalMs = 30_000): void {
+    if (this.qualityTimer) return;
+    this.qualityTimer = setInterval(() => {
+      for (const tenantId of this.tenants.keys()) void this.refreshQuality(tenantId).catch(() => {});
+    }, intervalMs);
+    this.qualityTimer.unref();
+  }
+
   async close(): Promise<void> {
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
     this.closed = true;
     const client = this.listener;
     this.listener = null;

@@ -6,6 +6,7 @@ import { requireStaff, tenantOf, write } from "../platform/http/context.js";
 import { activeCalls, hangUp, switchStatus } from "./calls.js";
 import { SwitchDecider } from "./decide.js";
 import { unauthenticated } from "../platform/http/context.js";
+import { trafficStats, trafficTotals } from "../cdrs/stats.js";
 
 const read = { onRequest: [requireStaff("switch:read")] };
 const change = { onRequest: [requireStaff("switch:write")] };
@@ -31,6 +32,24 @@ const statusDto = z.object({
   sync: z.array(z.object({ status: z.string(), count: z.number().int(), lastAt: timestamp.nullable() })),
   monitoring: z.object({ up: z.number().int(), down: z.number().int() }),
 });
+const figures = {
+  attempts: z.number().int(),
+  answered: z.number().int(),
+  asrPercent: z.number(),
+  acdS: z.number().int(),
+  pddMs: z.number().int(),
+  minutes: z.number(),
+};
+const trafficRow = z.object({ id: z.uuid(), name: z.string(), ...figures });
+const trafficDto = z.object({
+  windowMinutes: z.number().int(),
+  /** Mean call attempts per second over the window. */
+  cps: z.number(),
+  totals: z.object(figures),
+  byEgress: z.array(trafficRow),
+  byCustomer: z.array(trafficRow),
+});
+
 const callDto = z.object({
   switchId: z.string(),
   callId: z.string(),
@@ -112,6 +131,23 @@ export const switchRoutes: FastifyPluginAsyncZod = async (app) => {
     // Node rows are platform-wide: only this tenant's live calls are counted.
     return { ...status, activeCalls: calls.length };
   });
+  app.get(
+    "/switch/stats",
+    {
+      ...read,
+      schema: {
+        ...tags,
+        description: "ASR, ACD, PDD and attempts over the last 5 or 60 minutes of CDRs: the tenant's totals, per supplier interconnect and per customer.",
+        querystring: z.object({ windowMinutes: z.coerce.number().pipe(z.union([z.literal(5), z.literal(60)])).default(5) }),
+        response: { 200: trafficDto },
+      },
+    },
+    async (req) => {
+      const params = { tenantId: tenantOf(req), windowMinutes: req.query.windowMinutes };
+      const [totals, byEgress, byCustomer] = await Promise.all([trafficTotals(db, params), trafficStats(db, { ...params, by: "egress" }), trafficStats(db, { ...params, by: "customer" })]);
+      return { windowMinutes: params.windowMinutes, cps: Math.round((totals.attempts / (params.windowMinutes * 60)) * 100) / 100, totals, byEgress, byCustomer };
+    },
+  );
   app.get("/switch/calls", { ...read, schema: { ...tags, response: { 200: z.array(callDto) } } }, async (req) => activeCalls(db, { tenantId: tenantOf(req) }));
   app.post("/switch/calls/hangup", { ...change, schema: { ...tags, body: z.object({ switchId: z.string().min(1).max(32), callId: z.string().min(1).max(300) }), response: { 200: ok } } }, async (req) =>
     write(req, (tx, actor) => hangUp(tx, actor, req.body)),
