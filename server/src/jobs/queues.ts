@@ -9,6 +9,7 @@ import { EXPORT_CDRS_QUEUE, exportCdrsJob } from "../cdrs/export.js";
 import { loadConfig } from "../platform/config.js";
 import { mailDeliveryQueue } from "../mail/mail.js";
 import { transportFromConfig } from "../mail/transport.js";
+import { CREDIT_ALERTS_QUEUE, sweepCreditAlerts } from "../credit/alerts.js";
 
 /** Every queue the platform runs, with its handler and schedule. Files (CDR exports) go under `dataDir`. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: string } = {}): void {
@@ -20,5 +21,6 @@ export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: st
   jobs.define({ name: RATE_CDRS_QUEUE, retryLimit: 5, handler: (data, ctx) => rateCdrsJob(pool, data, ctx) });
   jobs.define({ name: EXPORT_CDRS_QUEUE, retryLimit: 2, handler: (data, ctx) => exportCdrsJob(pool, dataDir, data, ctx) });
   jobs.define(mailDeliveryQueue(pool, transportFromConfig(config)));
+  jobs.define({ name: CREDIT_ALERTS_QUEUE, cron: "*/10 * * * *", handler: (data, ctx) => sweepCreditAlerts(pool, jobs, data, ctx) });
   jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }

@@ -11,3 +11,4 @@ export * from "../../rating/schema.js";
 export * from "../../cdrs/schema.js";
 export * from "../../routing/schema.js";
 export * from "../../mail/schema.js";
+export * from "../../credit/schema.js";
