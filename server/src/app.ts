@@ -29,6 +29,7 @@ import { routingRoutes } from "./routing/routes.js";
 import { RoutingService } from "./routing/service.js";
 import type { CreditGate } from "./credit/gate.js";
 import { switchRoutes } from "./switch/routes.js";
+import { mailRoutes } from "./mail/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -103,6 +104,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
       await api.register(switchRoutes);
+      await api.register(mailRoutes);
     },
     { prefix: "/api" },
   );

@@ -55,14 +55,15 @@ export interface TestContext {
 
 /** The real app on a fresh seeded database; `work` starts job workers too. */
 export async function createTestApp(
-  opts: { work?: boolean; seeded?: boolean; env?: Record<string, string>; queues?: QueueDefinition[] } = {},
+  // `queues` (or a function of the app's pool giving them) replaces or adds queue definitions.
+  opts: { work?: boolean; seeded?: boolean; env?: Record<string, string>; queues?: QueueDefinition[] | ((pool: pg.Pool) => QueueDefinition[]) } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase({ seeded: opts.seeded });
   const pool = createPool(database.url, 5);
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", BODY_LIMIT_BYTES: "65536", ...opts.env });
   const jobs = new JobQueue(pool, database.url, { supervise: Boolean(opts.work) });
   defineQueues(jobs, pool);
-  for (const q of opts.queues ?? []) jobs.define(q);
+  for (const q of typeof opts.queues === "function" ? opts.queues(pool) : (opts.queues ?? [])) jobs.define(q);
   await jobs.start({ work: Boolean(opts.work) });
   const db = createDb(pool);
   const app = await buildApp({ config, pool, db, jobs });

@@ -82,6 +82,7 @@ export class CreditControl implements CreditGate {
   private stopped = false;
   private lastNoticeAt = 0;
   private loadedAt = 0;
+  private readonly accountListeners: ((notice: AccountNotice) => void)[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -104,6 +105,11 @@ export class CreditControl implements CreditGate {
     this.listener = null;
     await l?.end().catch(() => {});
     await this.settingsQueue;
+  }
+
+  /** Called with every newer account notice, after the gate applied it (credit alerts follow balances this way). */
+  onAccountChange(listener: (notice: AccountNotice) => void): void {
+    this.accountListeners.push(listener);
   }
 
   /** For operators and tests: is it listening, how big is it, when did it last hear from the ledger. */
@@ -295,6 +301,7 @@ export class CreditControl implements CreditGate {
     state.totals = { debitsPostedMicros: n.debitsPostedMicros, creditsPostedMicros: n.creditsPostedMicros, debitsPendingMicros: n.debitsPendingMicros, creditsPendingMicros: n.creditsPendingMicros };
     state.spend.add(n.at, n.spendMicros);
     if (n.kind === "customer") this.releaseHolds(ak);
+    for (const listener of this.accountListeners) listener(n);
   }
 
   /** Everything, from one snapshot: carrier accounts, their last 24 hours of spend, and carriers' credit settings. */

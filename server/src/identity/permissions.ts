@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   "routing:write",
   "switch:read",
   "switch:write",
+  "mail:read",
+  "mail:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,12 +42,13 @@ const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
-  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write", "switch:write"],
+  noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write", "switch:write", "mail:read"],
   // Billing clerks record payments and post corrections.
-  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write"],
+  // Billing clerks also read and resend the mail (invoices, statements, credit alerts).
+  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write", "mail:read", "mail:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
   sales: [...ALL_STAFF_READ, "carriers:write", "rating:write"],
-  readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read"],
+  readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read", "mail:read"],
   // Portal users reach only /api/portal/* and their own session; no staff permission.
   customer: [],
   carrier: [],

@@ -23,6 +23,13 @@ const envSchema = z.object({
     .transform((v) => v === "true"),
   WEB_DIST: z.string().default(path.join(repoRoot, "web", "dist")),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** smtp://user:pass@host:port; unset: mail stays in the outbox (status outbox_only). */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender address of outgoing mail; the display name is the tenant's brand. */
+  MAIL_FROM: z.string().email().default("noreply@didtron.local"),
+  /** Open Exchange Rates app id; unset: FX rates are entered by hand only. */
+  OXR_APP_ID: z.string().min(1).optional(),
+  OXR_URL: z.string().url().default("https://openexchangerates.org/api/latest.json"),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -231,7 +231,7 @@ export const fxListQuery = z.object({
   base: currencyCode.optional(),
   quote: currencyCode.optional(),
 });
-export const fxRateDto = z.object({ id: z.uuid(), base: z.string(), quote: z.string(), rate: z.string(), effectiveFrom: timestamp, createdAt: timestamp });
+export const fxRateDto = z.object({ id: z.uuid(), base: z.string(), quote: z.string(), rate: z.string(), effectiveFrom: timestamp, source: z.string(), createdAt: timestamp });
 
 // ── The decision ──
 /** A tech prefix (digits, # and *) may come first; "+" may lead the whole or the number after the tech prefix. */

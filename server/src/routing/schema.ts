@@ -94,6 +94,8 @@ export const fxRates = pgTable(
     quote: text("quote").notNull(),
     rateNanos: bigint("rate_nanos", { mode: "bigint" }).notNull(),
     effectiveFrom: ts("effective_from").notNull(),
+    /** Where the rate came from: `manual` (entered) or a provider (`oxr`, Open Exchange Rates). */
+    source: text("source").notNull().default("manual"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("fx_rates_pair_key").on(t.tenantId, t.base, t.quote, t.effectiveFrom)],

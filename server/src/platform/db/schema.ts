@@ -10,3 +10,5 @@ export * from "../../switch/schema.js";
 export * from "../../rating/schema.js";
 export * from "../../cdrs/schema.js";
 export * from "../../routing/schema.js";
+export * from "../../mail/schema.js";
+export * from "../../credit/schema.js";

@@ -25,6 +25,9 @@ export interface QueueDefinition<D extends JobData = JobData> {
   /** Cron expression for scheduled queues (UTC). */
   cron?: string;
   retryLimit?: number;
+  /** Seconds before a retry (default 5); with `retryBackoff` it doubles each time. */
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
 }
 
 /**
@@ -69,7 +72,10 @@ export class JobQueue {
     await this.boss.start();
     this.started = true;
     for (const def of this.definitions.values()) {
-      await this.boss.createQueue(def.name, { name: def.name, retryLimit: def.retryLimit ?? 2, retryDelay: 5 });
+      const options = { name: def.name, retryLimit: def.retryLimit ?? 2, retryDelay: def.retryDelaySeconds ?? 5, retryBackoff: def.retryBackoff ?? false };
+      await this.boss.createQueue(def.name, options);
+      // createQueue leaves an existing queue as it was; the definition in code is what applies.
+      await this.boss.updateQueue(def.name, options);
       if (!opts.work) continue;
       await this.boss.work<JobData>(def.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
         for (const job of jobs) {

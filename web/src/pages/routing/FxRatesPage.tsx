@@ -144,6 +144,15 @@ export default function FxRatesPage() {
       },
       { id: "rate", header: "Rate", meta: { align: "right" }, cell: ({ row }) => <span className="font-mono text-xs font-medium">{formatFx(row.original.rate)}</span> },
       {
+        id: "source",
+        header: "Source",
+        cell: ({ row }) => (
+          <Badge tone={row.original.source === "manual" ? "neutral" : "info"} title={row.original.source === "oxr" ? "Open Exchange Rates" : "Entered by hand"}>
+            {row.original.source === "oxr" ? "OXR" : "Manual"}
+          </Badge>
+        ),
+      },
+      {
         id: "meaning",
         header: "Meaning",
         meta: { className: "text-fg-muted" },

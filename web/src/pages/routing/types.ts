@@ -81,6 +81,8 @@ export interface FxRate {
   /** 1 base buys `rate` quote. */
   rate: string;
   effectiveFrom: string;
+  /** `manual`, or the provider that supplied it (`oxr`). */
+  source: string;
   createdAt: string;
 }
 

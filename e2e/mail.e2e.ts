@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createPool, inTransaction } from "../server/src/platform/db/client.js";
+import { postTransfers } from "../server/src/ledger/post.js";
+import { createTestDatabase } from "../server/test/harness.js";
+import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+
+/**
+ * A credit alert fired by a posting reaches the Mail Outbox (no SMTP configured: the
+ * outbox is the delivery); the page lists it and its drawer shows the body.
+ */
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let dbUrl = "";
+let dropDb: () => Promise<void>;
+
+beforeAll(async () => {
+  const db = await createTestDatabase({ seeded: false });
+  dbUrl = db.url;
+  dropDb = db.drop;
+  server = await startServer({ DATABASE_URL: db.url });
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await dropDb?.();
+});
+
+async function setTheme(name: "Light" | "Dark") {
+  await page.getByRole("button", { name: "Toggle theme" }).click();
+  await page.getByRole("menuitem", { name }).click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
+}
+
+describe("mail outbox", () => {
+  it("a low-balance alert fired by a charge shows in the outbox with its body", async () => {
+    // The demo's low-balance alert (−4,000 USD): post a charge that crosses it.
+    const pool = createPool(dbUrl, 2);
+    try {
+      const a = (await pool.query<{ tenant_id: string; carrier_id: string }>(`SELECT tenant_id, carrier_id FROM credit_alerts WHERE type = 'low_balance' LIMIT 1`)).rows[0]!;
+      await inTransaction(pool, (tx) => postTransfers(tx, { tenantId: a.tenant_id, transfers: [{ op: "call_charge", key: "e2e-alert", carrierId: a.carrier_id, currency: "USD", amountMicros: 5_000_000_000n }] }));
+      await expect.poll(async () => (await pool.query(`SELECT status FROM mail_outbox`)).rows.map((r) => r.status), { timeout: 15_000 }).toEqual(["outbox_only"]);
+    } finally {
+      await pool.end();
+    }
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("Email").fill("billing@demo.didtron.local");
+    await page.getByLabel("Password").fill("didtron-demo");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/system/mail`);
+    const row = page.getByRole("row").filter({ hasText: "Low balance" });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain("Outbox only");
+    await setTheme("Light");
+    await screenshot(page, "mail-outbox-light");
+    await row.click();
+    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("balance is");
+    await screenshot(page, "mail-outbox-detail-light");
+    await page.keyboard.press("Escape");
+    await setTheme("Dark");
+    await screenshot(page, "mail-outbox-dark");
+    await row.click();
+    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("balance is");
+    await screenshot(page, "mail-outbox-detail-dark");
+  });
+});
