@@ -7,6 +7,7 @@ import { RATE_CDRS_QUEUE, rateCdrsJob } from "../cdrs/rate.js";
 import { PARTITIONS_QUEUE, createPartitionsAhead } from "../cdrs/partitions.js";
 import { EXPORT_CDRS_QUEUE, exportCdrsJob } from "../cdrs/export.js";
 import { loadConfig } from "../platform/config.js";
+import { INVOICE_CYCLES_QUEUE, invoiceCyclesJob } from "../billing/job.js";
 
 /** Every queue the platform runs, with its handler and schedule. Files (CDR exports) go under `dataDir`. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: string } = {}): void {
@@ -16,5 +17,6 @@ export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: st
   jobs.define({ name: APPLY_REVISION_QUEUE, retryLimit: 0, handler: (data, ctx) => applyRevision(pool, data, ctx) });
   jobs.define({ name: RATE_CDRS_QUEUE, retryLimit: 5, handler: (data, ctx) => rateCdrsJob(pool, data, ctx) });
   jobs.define({ name: EXPORT_CDRS_QUEUE, retryLimit: 2, handler: (data, ctx) => exportCdrsJob(pool, dataDir, data, ctx) });
+  jobs.define({ name: INVOICE_CYCLES_QUEUE, cron: "*/15 * * * *", retryLimit: 1, handler: (data, ctx) => invoiceCyclesJob(pool, data, ctx) });
   jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }
