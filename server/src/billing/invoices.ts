@@ -218,7 +218,6 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
     throw err;
   });
   if (info.type === "supplier") throw badRequest("A supplier is not invoiced by us", { carrierId: ["a supplier carrier has no customer invoices"] });
-  if (info.taxMissing) throw new AppError(422, "tax_rate_missing", `The carrier's tax code ${info.taxCode} is not in the tax table`);
   const period = billingPeriod(info, now, input.periodDate);
   // Generations of one carrier queue here: the period check below then sees the other's invoice.
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`invoice:${tenantId}:${input.carrierId}`}))`);
@@ -235,6 +234,7 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
       AND NOT EXISTS (SELECT 1 FROM invoice_cdrs ic WHERE ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL)
     ORDER BY c.start_at, c.id`);
   if (!found.rows.length) throw new AppError(422, "nothing_to_invoice", `${info.carrierName} has no uninvoiced rated calls from ${period.firstDay} to ${period.lastDay}`);
+  if (info.taxMissing) throw new AppError(422, "tax_rate_missing", `The carrier's tax code ${info.taxCode} is not in the tax table`);
   const cdrs: BillableCdr[] = found.rows.map((r) => ({
     id: r.id,
     startMs: new Date(r.start_at).getTime(),

@@ -111,8 +111,8 @@ export async function createNetting(tx: TxDb, actor: Actor, input: z.output<type
   const currency = input.currency ?? info.currency;
   const start = startOfLocalDay(parseIsoDate(input.from), info.timeZone);
   const end = startOfLocalDay(parseIsoDate(input.to) + 1, info.timeZone);
-  if (end.getTime() > Date.now()) throw badRequest("The period has not ended yet", { to: ["the period has not ended yet"] });
-  const owed = await owedAt(tx, { tenantId, carrierId: input.carrierId, currency, at: end });
+  // A period still running (ending today or later) is taken as it stands now.
+  const owed = await owedAt(tx, { tenantId, carrierId: input.carrierId, currency, at: end.getTime() > Date.now() ? null : end });
   const amount = owed.theyOwe < owed.weOwe ? owed.theyOwe : owed.weOwe;
   if (amount <= 0n) throw new AppError(422, "nothing_to_net", `At ${input.to} they owe ${formatMoney(owed.theyOwe, 2)} and we owe ${formatMoney(owed.weOwe, 2)} ${currency}: nothing to set off`);
   const id = newId();
