@@ -31,6 +31,8 @@ import type { CreditGate } from "./credit/gate.js";
 import { switchRoutes } from "./switch/routes.js";
 import { mailRoutes } from "./mail/routes.js";
 
+import { billingRoutes } from "./billing/routes.js";
+
 export interface AppOptions {
   logger?: boolean | object;
   /** Serve the built web app (web/dist) with SPA fallback. */
@@ -105,6 +107,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(cdrRoutes);
       await api.register(switchRoutes);
       await api.register(mailRoutes);
+
+      await api.register(billingRoutes);
     },
     { prefix: "/api" },
   );

@@ -12,6 +12,7 @@ import type { JobQueue } from "./platform/jobs/boss.js";
 import { seedDemoCarriers } from "./carriers/seed.js";
 import { resetReleaseCauses } from "./carriers/release-causes.js";
 import { seedDemoRouting } from "./routing/seed.js";
+import { seedDemoBilling } from "./billing/seed.js";
 
 export const DEMO_PASSWORD = "didtron-demo";
 export const DEMO_SUPER_ADMIN = "super@didtron.local";
@@ -59,6 +60,7 @@ export async function seedDemoIfEmpty(pool: pg.Pool, jobs: JobQueue): Promise<bo
     const sales = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, demoId), eq(users.role, "sales"))).orderBy(users.email).limit(3);
     const { portalCarrierId } = await seedDemoCarriers(tx, demo, acme, jobs, sales.map((u) => u.id));
     await seedDemoRouting(tx, demo, jobs);
+    await seedDemoBilling(tx, demo);
     await createUser(tx, demo, { email: "customer@demo.didtron.local", name: "Cora Customer", role: "customer", password: DEMO_PASSWORD, carrierId: portalCarrierId });
     await notify(tx, { tenantId: demoId, title: "Welcome to DIDTron", body: "Your console is ready. Start with Settings → Branding.", link: "/settings/tenant" });
     await notify(tx, { tenantId: acmeId, title: "Welcome to Acme Voice", body: "Your console is ready." });

@@ -13,6 +13,8 @@ import { transportFromConfig } from "../mail/transport.js";
 import { CREDIT_ALERTS_QUEUE, sweepCreditAlerts } from "../credit/alerts.js";
 import { FX_REFRESH_QUEUE, openExchangeRates, refreshFxRates } from "../routing/fx-provider.js";
 
+import { INVOICE_CYCLES_QUEUE, invoiceCyclesJob } from "../billing/job.js";
+
 /** Every queue the platform runs, with its handler and schedule. Files (CDR exports) go under `dataDir`. */
 export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: string } = {}): void {
   const config = loadConfig();
@@ -31,5 +33,7 @@ export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: st
     const oxr = openExchangeRates({ appId: config.OXR_APP_ID, url: config.OXR_URL });
     jobs.define({ name: FX_REFRESH_QUEUE, cron: "5 * * * *", retryLimit: 2, handler: (data, ctx) => refreshFxRates(pool, oxr, data, ctx) });
   }
+
+  jobs.define({ name: INVOICE_CYCLES_QUEUE, cron: "*/15 * * * *", retryLimit: 1, handler: (data, ctx) => invoiceCyclesJob(pool, data, ctx) });
   jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }

@@ -184,3 +184,29 @@ export async function listPayments(db: Db, params: { tenantId: string; query: Pa
   ]);
   return { rows, total: total.rows[0]!.n, page: query.page, pageSize: query.pageSize };
 }
+
+/**
+ * Posts a business document's money (billing: invoices, credit notes, netting) in the
+ * caller's transaction, through the one posting path; refusals become API errors.
+ * Only invoice, credit_note and netting requests are accepted here.
+ */
+export async function postDocumentTransfers(tx: TxDb, params: { tenantId: string; transfers: TransferRequest[] }): Promise<PostResult> {
+  const bad = params.transfers.find((t) => t.op !== "invoice" && t.op !== "credit_note" && t.op !== "netting");
+  if (bad) throw new Error(`postDocumentTransfers: ${bad.op} is not a document posting`);
+  return post(tx, params);
+}
+
+/**
+ * Reverses every live transfer a document posted (those referring to it that are not
+ * reversals and not yet reversed), keyed `reversal:<transfer id>`; returns how many.
+ */
+export async function reverseDocumentTransfers(tx: TxDb, params: { tenantId: string; reference: { type: string; id: string } }): Promise<number> {
+  const live = await tx.execute<{ id: string }>(sql`
+    SELECT t.id FROM ledger_transfers t
+    WHERE t.tenant_id = ${params.tenantId} AND t.reference_type = ${params.reference.type} AND t.reference_id = ${params.reference.id} AND t.code <> 'reversal'
+      AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.reverses_id = t.id)
+    ORDER BY t.created_at, t.id`);
+  if (!live.rows.length) return 0;
+  await post(tx, { tenantId: params.tenantId, transfers: live.rows.map((r) => ({ op: "reverse" as const, key: `reversal:${r.id}`, transferId: r.id, reference: params.reference })) });
+  return live.rows.length;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { divRoundHalfUp, formatMoney, parseMoney, roundToPrecision } from "./money.js";
+import { divRoundHalfUp, formatMinorUnits, formatMoney, minorUnitDigits, parseMoney, roundToMinorUnit, roundToPrecision } from "./money.js";
 
 describe("money in micro-units", () => {
   it.each([
@@ -39,5 +39,23 @@ describe("money in micro-units", () => {
 
   it("round-trips every 6-decimal string", () => {
     for (const s of ["0.000000", "123456789.123456", "-0.500000"]) expect(formatMoney(parseMoney(s))).toBe(s);
+  });
+});
+
+describe("minor units (documents)", () => {
+  it.each([
+    ["USD", 12_344_999n, 12_340_000n, "12.34"],
+    ["USD", 12_345_000n, 12_350_000n, "12.35"],
+    ["USD", -12_345_000n, -12_350_000n, "-12.35"],
+    ["JPY", 1_499_999n, 1_000_000n, "1"],
+    ["JPY", 1_500_000n, 2_000_000n, "2"],
+    ["KWD", 1_234_500n, 1_235_000n, "1.235"],
+    ["BHD", 1_234_499n, 1_234_000n, "1.234"],
+  ])("%s: %s micros round to %s and print as %s", (currency, micros, rounded, text) => {
+    expect(roundToMinorUnit(micros, currency)).toBe(rounded);
+    expect(formatMinorUnits(micros, currency)).toBe(text);
+  });
+  it("digits per currency", () => {
+    expect(["EUR", "JPY", "OMR", "JOD", "TND", "GBP"].map(minorUnitDigits)).toEqual([2, 0, 3, 3, 3, 2]);
   });
 });

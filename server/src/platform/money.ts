@@ -45,3 +45,18 @@ export function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
   const q = (n * 2n + d) / (2n * d);
   return neg ? -q : q;
 }
+
+/** ISO 4217 currencies whose minor unit is not 1/100: JPY has none, these five have 1/1000. */
+const MINOR_UNIT_DIGITS: Record<string, number> = { JPY: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3 };
+
+/** Decimal places of a currency's minor unit (2 unless listed above). */
+export const minorUnitDigits = (currency: string): number => MINOR_UNIT_DIGITS[currency] ?? 2;
+
+/** Micro-units per minor unit of a currency: 10 000 for USD cents, 1 000 000 for JPY. */
+export const microsPerMinorUnit = (currency: string): bigint => 10n ** BigInt(6 - minorUnitDigits(currency));
+
+/** Rounds micro-units to the currency's minor unit, half away from zero (documents only). */
+export const roundToMinorUnit = (micros: bigint, currency: string): bigint => roundToPrecision(micros, microsPerMinorUnit(currency));
+
+/** A document amount as the customer sees it: rounded to the minor unit, e.g. "12.35", "1200" (JPY). */
+export const formatMinorUnits = (micros: bigint, currency: string): string => formatMoney(micros, minorUnitDigits(currency));

@@ -18,6 +18,13 @@ describe("posting rules", () => {
     [{ ...base, op: "adjustment", side: "supplier", direction: "credit" }, "cost_of_sales", "supplier C", "adjustment"],
     [{ ...base, op: "adjustment", side: "supplier", direction: "debit" }, "supplier C", "cost_of_sales", "adjustment"],
     [{ ...base, op: "netting" }, "supplier C", "customer C", "netting"],
+    [{ ...base, op: "invoice", leg: "tax" }, "customer C", "tax", "invoice"],
+    [{ ...base, op: "invoice", leg: "rounding_charge" }, "customer C", "revenue", "invoice"],
+    [{ ...base, op: "invoice", leg: "rounding_credit" }, "revenue", "customer C", "invoice"],
+    [{ ...base, op: "invoice", leg: "fx_out" }, "fx", "customer C", "invoice"],
+    [{ ...base, op: "invoice", leg: "fx_in" }, "customer C", "fx", "invoice"],
+    [{ ...base, op: "credit_note", leg: "revenue" }, "revenue", "customer C", "credit_note"],
+    [{ ...base, op: "credit_note", leg: "tax" }, "tax", "customer C", "credit_note"],
   ])("%o debits %s and credits %s", (req, debit, credit, code) => {
     const legs = legsOf(req);
     const name = (r: { kind: string; carrierId: string | null }) => (r.carrierId ? `${r.kind} ${r.carrierId}` : r.kind);

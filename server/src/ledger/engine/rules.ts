@@ -19,7 +19,7 @@ export interface Legs {
  */
 export function legsOf(r: CarrierMoneyRequest): Legs {
   const carrier = (kind: CarrierAccountKind): AccountRef => ({ kind, carrierId: r.carrierId, currency: r.currency });
-  const tenant = (kind: "revenue" | "cost_of_sales" | "cash"): AccountRef => ({ kind, carrierId: null, currency: r.currency });
+  const tenant = (kind: "revenue" | "cost_of_sales" | "cash" | "tax" | "fx"): AccountRef => ({ kind, carrierId: null, currency: r.currency });
   switch (r.op) {
     case "call_charge":
       return { debit: carrier("customer"), credit: tenant("revenue"), code: "call_charge" };
@@ -40,6 +40,22 @@ export function legsOf(r: CarrierMoneyRequest): Legs {
     }
     case "netting":
       return { debit: carrier("supplier"), credit: carrier("customer"), code: "netting" };
+    case "invoice":
+      switch (r.leg) {
+        case "tax":
+          return { debit: carrier("customer"), credit: tenant("tax"), code: "invoice" };
+        case "rounding_charge":
+          return { debit: carrier("customer"), credit: tenant("revenue"), code: "invoice" };
+        case "rounding_credit":
+          return { debit: tenant("revenue"), credit: carrier("customer"), code: "invoice" };
+        case "fx_out":
+          return { debit: tenant("fx"), credit: carrier("customer"), code: "invoice" };
+        case "fx_in":
+          return { debit: carrier("customer"), credit: tenant("fx"), code: "invoice" };
+      }
+      break;
+    case "credit_note":
+      return { debit: tenant(r.leg), credit: carrier("customer"), code: "credit_note" };
   }
 }
 

@@ -23,6 +23,8 @@ export const TRANSFER_CODES = [
   "supplier_refund",
   "adjustment",
   "netting",
+  "invoice",
+  "credit_note",
   "reversal",
 ] as const;
 export type TransferCode = (typeof TRANSFER_CODES)[number];
@@ -82,6 +84,16 @@ export type TransferRequest =
   | (CarrierMoney & { op: "adjustment"; side: CarrierAccountKind; direction: "credit" | "debit" })
   /** A bilateral carrier's receivable set off against its payable: both balances move toward zero. */
   | (CarrierMoney & { op: "netting" })
+  /**
+   * What issuing an invoice adds to the usage its calls already charged (billing/): the tax
+   * (customer → tax), the rounding to the minor unit (customer ↔ revenue), and the FX
+   * conversion of usage rated in another currency through the tenant's fx account
+   * (`fx_out` takes the usage off the customer account in the rated currency, `fx_in`
+   * puts the converted amount on it in the invoice currency).
+   */
+  | (CarrierMoney & { op: "invoice"; leg: InvoiceLeg })
+  /** A credit note against an invoice: its net share back from revenue, its tax share back from tax. */
+  | (CarrierMoney & { op: "credit_note"; leg: "revenue" | "tax" })
   /** Undo a posted transfer by the opposite transfer, linked to it; at most once. */
   | (Common & { op: "reverse"; transferId: string })
   /** Two-phase: post a pending transfer (amount ≤ pending; the rest is released) or void it. Once. */
@@ -93,6 +105,8 @@ export type TransferRequest =
    */
   | (Common & { op: "settle_pending"; pendingId: string; amountMicros: bigint });
 export type TransferOp = TransferRequest["op"];
+export const INVOICE_LEGS = ["tax", "rounding_charge", "rounding_credit", "fx_out", "fx_in"] as const;
+export type InvoiceLeg = (typeof INVOICE_LEGS)[number];
 
 /** A transfer already in the ledger, as the planner needs to know it. */
 export interface KnownTransfer {

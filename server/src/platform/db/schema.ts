@@ -12,3 +12,5 @@ export * from "../../cdrs/schema.js";
 export * from "../../routing/schema.js";
 export * from "../../mail/schema.js";
 export * from "../../credit/schema.js";
+
+export * from "../../billing/schema.js";
