@@ -29,6 +29,7 @@ import { routingRoutes } from "./routing/routes.js";
 import { RoutingService } from "./routing/service.js";
 import type { CreditGate } from "./credit/gate.js";
 import { switchRoutes } from "./switch/routes.js";
+import { reconciliationRoutes } from "./reconciliation/routes.js";
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -102,6 +103,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(portalRoutes);
       await api.register(cdrRoutes);
       await api.register(switchRoutes);
+      await api.register(reconciliationRoutes);
     },
     { prefix: "/api" },
   );

@@ -32,17 +32,19 @@ export const PERMISSIONS = [
   "routing:write",
   "switch:read",
   "switch:write",
+  "reconciliation:read",
+  "reconciliation:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "routing:read", "switch:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "routing:read", "switch:read", "reconciliation:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== "tenants:switch"),
   noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write", "switch:write"],
   // Billing clerks record payments and post corrections.
-  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write"],
+  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write", "reconciliation:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
   sales: [...ALL_STAFF_READ, "carriers:write", "rating:write"],
   readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read"],

@@ -10,3 +10,4 @@ export * from "../../switch/schema.js";
 export * from "../../rating/schema.js";
 export * from "../../cdrs/schema.js";
 export * from "../../routing/schema.js";
+export * from "../../reconciliation/schema.js";
