@@ -116,7 +116,7 @@ export async function openDispute(tx: TxDb, actor: Actor, input: DisputeCreate):
   if (input.resultSeqs.length) {
     if (!run) throw badRequest("Result rows belong to a run", { resultSeqs: ["name the run"] });
     const found = await tx.execute<{ n: number }>(sql`
-      SELECT count(*)::int AS n FROM reconciliation_results WHERE tenant_id = ${tenantId} AND run_id = ${run.id} AND seq = ANY(${input.resultSeqs}::int[])`);
+      SELECT count(*)::int AS n FROM reconciliation_results WHERE tenant_id = ${tenantId} AND run_id = ${run.id} AND seq = ANY(${sql.param(input.resultSeqs)}::int[])`);
     if (found.rows[0]!.n !== new Set(input.resultSeqs).size) throw badRequest("Some result rows are not in the run", { resultSeqs: ["not in the run"] });
   }
   const source = (run ?? invoice)!;
@@ -124,7 +124,7 @@ export async function openDispute(tx: TxDb, actor: Actor, input: DisputeCreate):
   await tx.execute(sql`
     INSERT INTO supplier_disputes (id, tenant_id, carrier_id, run_id, invoice_id, currency, disputed_amount_micros, result_seqs, note, created_by)
     VALUES (${id}, ${tenantId}, ${source.carrierId}, ${run?.id ?? null}, ${invoiceId}, ${source.currency}, ${input.disputedAmount},
-      ${[...new Set(input.resultSeqs)].sort((a, b) => a - b)}::int[], ${input.note}, ${actor.label})`);
+      ${sql.param([...new Set(input.resultSeqs)].sort((a, b) => a - b))}::int[], ${input.note}, ${actor.label})`);
   await addEvent(tx, actor, { disputeId: id, action: "open", from: null, to: "open", amountMicros: input.disputedAmount, note: input.note });
   if (invoiceId) await advanceInvoice(tx, actor, { id: invoiceId, from: ["received", "reconciling", "reconciled"], to: "disputed" });
   const dispute = await getDispute(tx, { tenantId, id });

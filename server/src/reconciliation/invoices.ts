@@ -4,6 +4,7 @@ import type { Db, TxDb } from "../platform/db/client.js";
 import { badRequest, conflict, notFound } from "../platform/http/errors.js";
 import { likePattern, offsetOf, type Page } from "../platform/http/list.js";
 import { newId } from "../platform/ids.js";
+import { formatMoney } from "../platform/money.js";
 import type { SoftDeletable } from "../recycle-bin/registry.js";
 import type { InvoiceCreate, InvoiceDto, InvoicePatch, InvoiceQuery } from "./model.js";
 
@@ -99,8 +100,8 @@ async function replaceLines(tx: TxDb, tenantId: string, invoiceId: string, lines
   await tx.execute(sql`
     INSERT INTO supplier_invoice_lines (tenant_id, invoice_id, seq, destination, calls, duration_s, amount_micros)
     SELECT ${tenantId}, ${invoiceId}, l.seq, l.destination, l.calls, l.duration_s, l.amount
-    FROM unnest(${lines.map((_, i) => i + 1)}::int[], ${lines.map((l) => l.destination)}::text[], ${lines.map((l) => l.calls)}::int[],
-                ${lines.map((l) => l.durationS)}::bigint[], ${lines.map((l) => l.amount.toString())}::bigint[]) AS l(seq, destination, calls, duration_s, amount)`);
+    FROM unnest(${sql.param(lines.map((_, i) => i + 1))}::int[], ${sql.param(lines.map((l) => l.destination))}::text[], ${sql.param(lines.map((l) => l.calls))}::int[],
+                ${sql.param(lines.map((l) => l.durationS))}::bigint[], ${sql.param(lines.map((l) => l.amount.toString()))}::bigint[]) AS l(seq, destination, calls, duration_s, amount)`);
 }
 
 const duplicateNumber = () => conflict("This supplier already has an invoice with this number", { invoiceNumber: ["already recorded"] });
@@ -112,7 +113,8 @@ async function numberTaken(tx: TxDb, tenantId: string, carrierId: string, invoic
   return r.rows.length > 0;
 }
 
-const audited = ({ carrierName: _n, createdAt: _c, updatedAt: _u, createdBy: _b, ...rest }: InvoiceDto) => rest;
+// The audit log formats top-level money only: the lines' amounts go in as the API shows them.
+const audited = ({ carrierName: _n, createdAt: _c, updatedAt: _u, createdBy: _b, lines, ...rest }: InvoiceDto) => ({ ...rest, lines: lines.map((l) => ({ ...l, amount: formatMoney(l.amount) })) });
 
 export async function createInvoice(tx: TxDb, actor: Actor, input: InvoiceCreate): Promise<InvoiceDto> {
   const tenantId = actor.tenantId;
@@ -157,7 +159,7 @@ export async function advanceInvoice(tx: TxDb, actor: Actor, params: { id: strin
   const r = await tx.execute<{ status: string }>(sql`
     UPDATE supplier_invoices i SET status = ${params.to}, updated_at = clock_timestamp()
     FROM (SELECT id, status FROM supplier_invoices WHERE tenant_id = ${actor.tenantId} AND id = ${params.id} FOR UPDATE) old
-    WHERE i.id = old.id AND i.tenant_id = ${actor.tenantId} AND old.status = ANY(${params.from as string[]}::text[])
+    WHERE i.id = old.id AND i.tenant_id = ${actor.tenantId} AND old.status = ANY(${sql.param(params.from)}::text[])
     RETURNING old.status`);
   const from = r.rows[0]?.status;
   if (from) await recordAudit(tx, actor, { action: "supplier_invoice.status", entityType: "supplier_invoice", entityId: params.id, before: { status: from }, after: { status: params.to } });
