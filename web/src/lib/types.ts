@@ -29,6 +29,8 @@ export const PERMISSIONS = [
   "routing:write",
   "switch:read",
   "switch:write",
+  "reconciliation:read",
+  "reconciliation:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
