@@ -8,6 +8,7 @@ import { formatMoney } from "../platform/money.js";
 import { parseTheirRow, resolveColumns, type ColumnMapping } from "./engine/mapping.js";
 import type { RowError } from "./schema.js";
 import { advanceInvoice } from "./invoices.js";
+import { copyText } from "./upload.js";
 
 export const RECONCILE_QUEUE = "reconciliation.run";
 /** Bad rows kept on the run for the page (all are counted). */
@@ -37,7 +38,6 @@ interface RunRow {
   mapping: ColumnMapping;
 }
 
-const copyText = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : v);
 const copyOrNull = (v: string | null) => (v === null ? "\\N" : copyText(v));
 
 /**

@@ -22,7 +22,7 @@ export interface UploadSummary {
 }
 
 /** COPY text format escapes a backslash, tab, newline and carriage return. */
-const copyText = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : v);
+export const copyText = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : v);
 /** An array literal element, always quoted (so blanks and NULL-looking text stay text). */
 const arrayElement = (v: string) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, (c) => `\\${c}`) : v}"`;
 
