@@ -33,6 +33,8 @@ import { mailRoutes } from "./mail/routes.js";
 
 import { billingRoutes } from "./billing/routes.js";
 
+import { reconciliationRoutes } from "./reconciliation/routes.js";
+
 export interface AppOptions {
   logger?: boolean | object;
   /** Serve the built web app (web/dist) with SPA fallback. */
@@ -109,6 +111,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       await api.register(mailRoutes);
 
       await api.register(billingRoutes);
+
+      await api.register(reconciliationRoutes);
     },
     { prefix: "/api" },
   );

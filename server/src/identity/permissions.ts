@@ -36,10 +36,12 @@ export const PERMISSIONS = [
   "switch:write",
   "mail:read",
   "mail:write",
+  "reconciliation:read",
+  "reconciliation:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "billing:read", "routing:read", "switch:read"];
+const ALL_STAFF_READ: Permission[] = ["tenant:read", "jobs:read", "carriers:read", "rating:read", "cdrs:read", "ledger:read", "billing:read", "routing:read", "switch:read", "reconciliation:read"];
 
 const matrix: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
@@ -47,7 +49,7 @@ const matrix: Record<Role, readonly Permission[]> = {
   noc: [...ALL_STAFF_READ, "jobs:write", "audit:read", "users:read", "carriers:write", "routing:write", "switch:write", "mail:read"],
   // Billing clerks record payments and post corrections.
   // Billing clerks also read and resend the mail (invoices, statements, credit alerts).
-  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write", "mail:read", "mail:write", "billing:write"],
+  billing: [...ALL_STAFF_READ, "audit:read", "rating:write", "ledger:write", "cdrs:write", "mail:read", "mail:write", "billing:write", "reconciliation:write"],
   // Account managers keep their carriers' details, contacts and alerts up to date.
   sales: [...ALL_STAFF_READ, "carriers:write", "rating:write"],
   readonly: [...ALL_STAFF_READ, "users:read", "audit:read", "api_keys:read", "recycle_bin:read", "mail:read"],

@@ -7,6 +7,8 @@ import { RATE_CDRS_QUEUE, rateCdrsJob } from "../cdrs/rate.js";
 import { PARTITIONS_QUEUE, createPartitionsAhead } from "../cdrs/partitions.js";
 import { EXPORT_CDRS_QUEUE, exportCdrsJob } from "../cdrs/export.js";
 import { EXPIRE_RESERVATIONS_QUEUE, expireReservations } from "../ledger/reservations.js";
+
+import { RECONCILE_QUEUE, reconcileJob } from "../reconciliation/match.js";
 import { loadConfig } from "../platform/config.js";
 import { mailDeliveryQueue } from "../mail/mail.js";
 import { transportFromConfig } from "../mail/transport.js";
@@ -35,5 +37,7 @@ export function defineQueues(jobs: JobQueue, pool: pg.Pool, opts: { dataDir?: st
   }
 
   jobs.define({ name: INVOICE_CYCLES_QUEUE, cron: "*/15 * * * *", retryLimit: 1, handler: (data, ctx) => invoiceCyclesJob(pool, data, ctx) });
+
+  jobs.define({ name: RECONCILE_QUEUE, retryLimit: 0, handler: (data, ctx) => reconcileJob(pool, data, ctx) });
   jobs.define({ name: PARTITIONS_QUEUE, cron: "7 3 * * *", handler: (data, ctx) => createPartitionsAhead(pool, data, ctx) });
 }

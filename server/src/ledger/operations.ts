@@ -55,6 +55,24 @@ export async function reverseTransfer(tx: TxDb, actor: Actor, id: string, reason
   return getTransfer(tx, { tenantId: actor.tenantId, id: reversal.id });
 }
 
+/**
+ * A credit a supplier agreed to give us (e.g. a settled billing dispute) reduces what we
+ * owe them: debits their supplier account against cost of sales. Keyed by the business
+ * record, so posting it again for the same record changes nothing. The caller audits it.
+ */
+export async function postSupplierCredit(
+  tx: TxDb,
+  params: { tenantId: string; carrierId: string; currency: string; amountMicros: bigint; reference: { type: string; id: string } },
+): Promise<{ transferId: string; replayed: boolean }> {
+  const { tenantId, carrierId, currency, amountMicros, reference } = params;
+  const result = await post(tx, {
+    tenantId,
+    transfers: [{ op: "adjustment", side: "supplier", direction: "debit", key: `${reference.type}:${reference.id}`, carrierId, currency, amountMicros, reference }],
+  });
+  const r = result.results[0]!;
+  return { transferId: r.transfers[0]!.id, replayed: r.replayed };
+}
+
 const OP = {
   customer: { payment: "payment", refund: "refund" },
   supplier: { payment: "supplier_payment", refund: "supplier_refund" },

@@ -16,6 +16,7 @@ import {
 } from "../carriers/soft-delete.js";
 import { ratingPlansSoftDelete } from "../rating/soft-delete.js";
 import { routingPlansSoftDelete } from "../routing/soft-delete.js";
+import { supplierInvoicesSoftDelete } from "../reconciliation/invoices.js";
 import type { SoftDeletable } from "./registry.js";
 
 /** Every soft-deletable entity type, children before parents: the purge goes in this order. */
@@ -25,6 +26,7 @@ export const softDeletables: readonly SoftDeletable[] = [
   contactsSoftDelete,
   interconnectsSoftDelete,
   trunkGroupsSoftDelete,
+  supplierInvoicesSoftDelete,
   carriersSoftDelete,
   routingPlansSoftDelete,
   ratingPlansSoftDelete,

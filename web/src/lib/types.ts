@@ -31,6 +31,9 @@ export const PERMISSIONS = [
   "switch:write",
   "mail:read",
   "mail:write",
+
+  "reconciliation:read",
+  "reconciliation:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

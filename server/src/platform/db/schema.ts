@@ -14,3 +14,5 @@ export * from "../../mail/schema.js";
 export * from "../../credit/schema.js";
 
 export * from "../../billing/schema.js";
+
+export * from "../../reconciliation/schema.js";
