@@ -232,4 +232,14 @@ describe("with a running Kamailio (installed by .ci/run; see README)", () => {
     const code = await Promise.race([ended, new Promise<"running">((r) => setTimeout(() => r("running"), 10_000))]);
     expect(code).not.toBe("running");
   }, 120_000);
+
+  it("the dashboard shows ASR, ACD and PDD from that call's CDR, per supplier and customer", async () => {
+    await page.goto(`${server.url}/`);
+    const card = page.locator("section, div").filter({ has: page.getByText("Traffic, last 60 minutes", { exact: true }) }).last();
+    await card.getByRole("cell", { name: "E2E Supplier out" }).waitFor({ timeout: 20_000 });
+    await card.getByRole("cell", { name: "E2E Customer" }).waitFor();
+    await page.getByText("ASR · 5 min").waitFor();
+    await page.getByText("100%").first().waitFor();
+    await shots("dashboard-traffic");
+  }, 60_000);
 });

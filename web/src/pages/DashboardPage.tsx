@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Activity, Bell, CircleDollarSign, Clock, HeartPulse, ListChecks, PhoneCall, PlugZap, RadioTower, Timer, Users } from "lucide-react";
+import { Activity, Bell, Clock, Gauge, HeartPulse, ListChecks, PhoneCall, PlugZap, RadioTower, Timer, Users } from "lucide-react";
 import { Badge, Card, CardHeader, DropdownMenu, EmptyState, ErrorState, Page, PageHeader, RefreshButton, SkeletonText, StatTile } from "../components";
 import { api } from "../lib/api";
 import { useCan, useMe } from "../lib/auth";
@@ -8,14 +8,82 @@ import { formatFull, formatNumber, formatRelative } from "../lib/format";
 import { useNow } from "../lib/hooks";
 import type { AuditEvent, Page as ListPage, QueueSummary, User } from "../lib/types";
 import { useNotifications } from "../layout/NotificationsMenu";
-import { useSwitchStatus } from "./switch/hooks";
+import { useSwitchStatus, useTrafficStats, type TrafficFigures, type TrafficStats } from "./switch/hooks";
 
-// Live statistics the switch does not report yet.
-const STATS_TILES = [
-  { label: "ASR", icon: Activity },
-  { label: "ACD", icon: Timer },
-  { label: "Today's revenue", icon: CircleDollarSign },
-];
+/** ASR, ACD and PDD of the last 5 minutes, with the last hour beside them (from CDRs). */
+function TrafficTiles() {
+  const five = useTrafficStats(5);
+  const hour = useTrafficStats(60);
+  const f = five.data?.totals;
+  const h = hour.data?.totals;
+  const err = five.error ? (five.error as Error).message : null;
+  const tile = (label: string, icon: React.ReactNode, value: (t: TrafficFigures) => string) => (
+    <StatTile
+      label={`${label} · 5 min`}
+      icon={icon}
+      loading={five.isLoading}
+      muted={!f?.attempts}
+      value={f?.attempts ? value(f) : "—"}
+      note={err ?? (h?.attempts ? `60 min: ${value(h)} · ${formatNumber(h.attempts)} attempts` : "no calls in the last hour")}
+    />
+  );
+  return (
+    <>
+      {tile("ASR", <Activity />, (t) => `${t.asrPercent}%`)}
+      {tile("ACD", <Timer />, (t) => `${t.acdS} s`)}
+      {tile("PDD", <Gauge />, (t) => `${formatNumber(t.pddMs)} ms`)}
+    </>
+  );
+}
+
+/** The busiest suppliers and customers of the last hour: attempts, ASR, ACD, PDD. */
+function TrafficCard() {
+  const hour = useTrafficStats(60);
+  const table = (title: string, rows: TrafficStats["byEgress"]) => (
+    <div className="min-w-0">
+      <p className="px-4 pt-2 text-xs font-medium text-fg-muted">{title}</p>
+      <table className="w-full text-xs tabular">
+        <thead className="text-fg-subtle">
+          <tr>
+            <th className="px-4 py-1 text-left font-medium">Name</th>
+            <th className="px-2 py-1 text-right font-medium">Attempts</th>
+            <th className="px-2 py-1 text-right font-medium">ASR</th>
+            <th className="px-2 py-1 text-right font-medium">ACD</th>
+            <th className="px-4 py-1 text-right font-medium">PDD</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-line">
+          {rows.slice(0, 8).map((r) => (
+            <tr key={r.id}>
+              <td className="max-w-0 truncate px-4 py-1 text-fg">{r.name}</td>
+              <td className="px-2 py-1 text-right">{formatNumber(r.attempts)}</td>
+              <td className="px-2 py-1 text-right">{r.asrPercent}%</td>
+              <td className="px-2 py-1 text-right">{r.acdS} s</td>
+              <td className="px-4 py-1 text-right">{formatNumber(r.pddMs)} ms</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+  return (
+    <Card className="mt-3">
+      <CardHeader title="Traffic, last 60 minutes" description={hour.data ? `${formatNumber(hour.data.totals.attempts)} attempts · ${hour.data.cps} CPS on average · quality routing reads the same figures` : "From the CDRs of the last hour."} />
+      {hour.isLoading ? (
+        <SkeletonText lines={4} className="p-4" />
+      ) : hour.error ? (
+        <ErrorState compact error={hour.error} onRetry={() => void hour.refetch()} />
+      ) : !hour.data?.totals.attempts ? (
+        <EmptyState compact title="No calls in the last hour" />
+      ) : (
+        <div className="grid grid-cols-1 gap-2 pb-2 lg:grid-cols-2">
+          {table("By supplier interconnect", hour.data.byEgress)}
+          {table("By customer", hour.data.byCustomer)}
+        </div>
+      )}
+    </Card>
+  );
+}
 
 /** Switch connected, live calls and monitored interconnects, from /switch/status every 5 s. */
 function SwitchTiles() {
@@ -156,10 +224,9 @@ export default function DashboardPage() {
     >
       <section aria-label="Traffic" className="grid grid-cols-1 gap-3 sm:grid-cols-3 xl:grid-cols-6">
         {can("switch:read") && <SwitchTiles />}
-        {STATS_TILES.map(({ label, icon: Icon }) => (
-          <StatTile key={label} label={label} icon={<Icon />} value="—" muted note="not measured yet" />
-        ))}
+        {can("switch:read") && <TrafficTiles />}
       </section>
+      {can("switch:read") && <TrafficCard />}
 
       <section aria-label="Platform" className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
         {can("users:read") && (

@@ -19,3 +19,30 @@ export const START_HINT = {
   command: "npm run switch",
   apt: "sudo apt-get install kamailio kamailio-json-modules kamailio-utils-modules kamailio-extra-modules kamailio-postgres-modules sip-tester",
 };
+
+export interface TrafficFigures {
+  attempts: number;
+  answered: number;
+  asrPercent: number;
+  acdS: number;
+  pddMs: number;
+  minutes: number;
+}
+export interface TrafficStats {
+  windowMinutes: 5 | 60;
+  cps: number;
+  totals: TrafficFigures;
+  byEgress: (TrafficFigures & { id: string; name: string })[];
+  byCustomer: (TrafficFigures & { id: string; name: string })[];
+}
+
+/** ASR, ACD and PDD from the CDRs of the last 5 or 60 minutes (refreshed every 30 s). */
+export function useTrafficStats(windowMinutes: 5 | 60) {
+  const can = useCan();
+  return useQuery({
+    queryKey: ["switch", "stats", windowMinutes],
+    queryFn: ({ signal }) => api.get<TrafficStats>("/switch/stats", { windowMinutes }, signal),
+    enabled: can("switch:read"),
+    refetchInterval: 30_000,
+  });
+}
