@@ -235,9 +235,10 @@ describe("with a running Kamailio (installed by .ci/run; see README)", () => {
 
   it("the dashboard shows ASR, ACD and PDD from that call's CDR, per supplier and customer", async () => {
     await page.goto(`${server.url}/`);
-    const card = page.locator("section, div").filter({ has: page.getByText("Traffic, last 60 minutes", { exact: true }) }).last();
-    await card.getByRole("cell", { name: "E2E Supplier out" }).waitFor({ timeout: 20_000 });
-    await card.getByRole("cell", { name: "E2E Customer" }).waitFor();
+    await page.getByText("Traffic, last 60 minutes", { exact: true }).waitFor();
+    // The CDR arrives through the spool within a second; the card refreshes every 30 s.
+    await page.locator("td", { hasText: "E2E Supplier out" }).waitFor({ timeout: 40_000 });
+    await page.locator("td", { hasText: "E2E Switch Customer" }).waitFor();
     await page.getByText("ASR · 5 min").waitFor();
     await page.getByText("100%").first().waitFor();
     await shots("dashboard-traffic");

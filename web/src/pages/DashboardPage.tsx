@@ -10,6 +10,8 @@ import type { AuditEvent, Page as ListPage, QueueSummary, User } from "../lib/ty
 import { useNotifications } from "../layout/NotificationsMenu";
 import { useSwitchStatus, useTrafficStats, type TrafficFigures, type TrafficStats } from "./switch/hooks";
 
+const plural = (n: number, word: string) => `${formatNumber(n)} ${word}${n === 1 ? "" : "s"}`;
+
 /** ASR, ACD and PDD of the last 5 minutes, with the last hour beside them (from CDRs). */
 function TrafficTiles() {
   const five = useTrafficStats(5);
@@ -24,7 +26,7 @@ function TrafficTiles() {
       loading={five.isLoading}
       muted={!f?.attempts}
       value={f?.attempts ? value(f) : "—"}
-      note={err ?? (h?.attempts ? `60 min: ${value(h)} · ${formatNumber(h.attempts)} attempts` : "no calls in the last hour")}
+      note={err ?? (h?.attempts ? `60 min: ${value(h)} · ${plural(h.attempts, "attempt")}` : "no calls in the last hour")}
     />
   );
   return (
@@ -68,7 +70,7 @@ function TrafficCard() {
   );
   return (
     <Card className="mt-3">
-      <CardHeader title="Traffic, last 60 minutes" description={hour.data ? `${formatNumber(hour.data.totals.attempts)} attempts · ${hour.data.cps} CPS on average · quality routing reads the same figures` : "From the CDRs of the last hour."} />
+      <CardHeader title="Traffic, last 60 minutes" description={hour.data ? `${plural(hour.data.totals.attempts, "attempt")} · ${hour.data.cps} CPS on average · quality routing reads the same figures` : "From the CDRs of the last hour."} />
       {hour.isLoading ? (
         <SkeletonText lines={4} className="p-4" />
       ) : hour.error ? (
