@@ -200,19 +200,27 @@ describe("invoices", () => {
     expect((await acme.request("POST", `/api/invoices/${first.id}/void`, { reason: "x" })).status).toBe(404);
   });
 
-  it("payments are allocated oldest due first: partially paid, then paid", async () => {
+  it("a recorded payment pays open invoices oldest due first (partially, then fully); a reversed payment un-pays them", async () => {
     const inv = (await billing.request("GET", `/api/invoices?number=1`)).json.rows[0];
-    const pay = async (amount: string) =>
-      expect((await billing.request("POST", "/api/payments", { carrierId: carrier(), direction: "customer", method: "bank_transfer", paidOn: "2026-11-24", amount, currency: "USD" })).status).toBe(201);
+    const pay = async (amount: string) => {
+      const r = await billing.request("POST", "/api/payments", { carrierId: carrier(), direction: "customer", method: "bank_transfer", paidOn: "2026-11-24", amount, currency: "USD" });
+      expect(r.status).toBe(201);
+      return r.json.transferId as string;
+    };
     await pay("0.01");
-    expect((await billing.request("POST", "/api/invoices/allocate", { carrierId: carrier(), currency: "USD" })).json.allocations).toBeGreaterThan(0);
     const after = (await billing.request("GET", `/api/invoices/${inv.id}`)).json;
     expect(after).toMatchObject({ status: "partially_paid", paid: "0.010000" });
-    await pay(inv.total);
-    await billing.request("POST", "/api/invoices/allocate", { carrierId: carrier(), currency: "USD" });
+    const bounced = await pay(inv.total);
     expect((await billing.request("GET", `/api/invoices/${inv.id}`)).json).toMatchObject({ status: "paid", outstanding: "0.000000" });
     const allocs = (await billing.request("GET", `/api/invoices/${inv.id}/allocations`)).json.rows;
     expect(allocs.reduce((a: bigint, x: { amount: string }) => a + m(x.amount), 0n)).toBe(m(inv.total));
+    // The second payment bounces: its reversal takes back what it paid, the first 0.01 still counts.
+    expect((await billing.request("POST", `/api/ledger/transfers/${bounced}/reverse`, { reason: "cheque bounced" })).status).toBe(201);
+    expect((await billing.request("GET", `/api/invoices/${inv.id}`)).json).toMatchObject({ status: "partially_paid", paid: "0.010000" });
+    await pay(inv.total);
+    expect((await billing.request("GET", `/api/invoices/${inv.id}`)).json).toMatchObject({ status: "paid", outstanding: "0.000000" });
+    // The explicit allocate finds nothing left to do.
+    expect((await billing.request("POST", "/api/invoices/allocate", { carrierId: carrier(), currency: "USD" })).json.allocations).toBe(0);
   });
 
   it("voiding reverses its postings and releases its calls for a new invoice", async () => {

@@ -437,3 +437,26 @@ export async function listAllocations(db: Db, params: { tenantId: string; invoic
     WHERE tenant_id = ${params.tenantId} AND invoice_id = ${params.invoiceId} ORDER BY created_at, id`);
   return r.rows.map((a) => ({ id: a.id, invoiceId: a.invoice_id, source: a.source, paymentId: a.payment_id, amount: BigInt(a.amount), createdAt: new Date(a.created_at) }));
 }
+
+/**
+ * A customer payment was recorded or reversed: a reversed (bounced) payment no longer
+ * pays anything, so its allocations are undone, then the carrier's open invoices are
+ * allocated again from what remains. Runs in the payment's transaction, so an invoice's
+ * status never disagrees with the ledger.
+ */
+export async function reallocateAfterPayment(tx: TxDb, actor: Actor, params: { transferId: string }): Promise<void> {
+  const tenantId = actor.tenantId;
+  const p = await tx.execute<{ id: string; carrier_id: string; currency: string; reversed: boolean }>(sql`
+    SELECT p.id, p.carrier_id, p.currency, EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.tenant_id = p.tenant_id AND r.reverses_id = p.transfer_id) AS reversed
+    FROM payments p WHERE p.tenant_id = ${tenantId} AND p.transfer_id = ${params.transferId} AND p.direction = 'customer' AND p.kind = 'payment'`);
+  const payment = p.rows[0];
+  if (!payment) return;
+  if (payment.reversed) {
+    const undone = await tx.execute<{ invoice_id: string; amount: string }>(sql`
+      DELETE FROM invoice_allocations WHERE tenant_id = ${tenantId} AND payment_id = ${payment.id} RETURNING invoice_id, amount_micros::text AS amount`);
+    for (const id of new Set(undone.rows.map((r) => r.invoice_id))) await refreshStatus(tx, { tenantId, id });
+    if (undone.rows.length)
+      await recordAudit(tx, actor, { action: "invoice.unallocate", entityType: "payment", entityId: payment.id, before: { allocations: undone.rows }, after: { reason: "payment reversed" } });
+  }
+  await allocate(tx, { tenantId, carrierId: payment.carrier_id, currency: payment.currency });
+}

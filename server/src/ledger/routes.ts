@@ -5,6 +5,7 @@ import { requireStaff, tenantOf, write } from "../platform/http/context.js";
 import { accountDto, accountQuery, balanceQuery, carrierBalanceDto, currencyTotalsDto, paymentCreate, paymentDto, paymentQuery, reverseInput, transferDto, transferQuery } from "./model.js";
 import { getAccount, getTransfer, listAccounts, listTransfers } from "./queries.js";
 import { getPayment, listPayments, recordPayment, reverseTransfer } from "./operations.js";
+import { reallocateAfterPayment } from "../billing/invoices.js";
 import { currencyTotals, listCarrierBalances } from "./balances.js";
 import { z } from "zod";
 
@@ -35,7 +36,12 @@ export const ledgerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       reply.status(201);
-      return write(req, (tx, actor) => reverseTransfer(tx, actor, req.params.id, req.body.reason));
+      // Reversing a customer payment un-pays the invoices it paid.
+      return write(req, async (tx, actor) => {
+        const reversal = await reverseTransfer(tx, actor, req.params.id, req.body.reason);
+        await reallocateAfterPayment(tx, actor, { transferId: req.params.id });
+        return reversal;
+      });
     },
   );
 
@@ -67,7 +73,12 @@ export const ledgerRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const { payment, replayed } = await write(req, (tx, actor) => recordPayment(tx, actor, req.body));
+      // A customer payment pays the carrier's open invoices, oldest due first, in the same transaction.
+      const { payment, replayed } = await write(req, async (tx, actor) => {
+        const recorded = await recordPayment(tx, actor, req.body);
+        if (!recorded.replayed) await reallocateAfterPayment(tx, actor, { transferId: recorded.payment.transferId });
+        return recorded;
+      });
       reply.status(replayed ? 200 : 201);
       return payment;
     },
