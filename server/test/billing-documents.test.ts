@@ -234,6 +234,9 @@ describe("sending", () => {
     const r = await billing.request("POST", `/api/credit-notes/${cn.id}/send`, { to: ["ap@docs.example"] });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     expect(r.json.attachments).toEqual([`CN-${cn.number}.pdf`]);
+    const inv = (await billing.request("GET", `/api/invoices/${issuedId}`)).json;
+    expect((await billing.request("GET", "/api/billing/numbering")).json).toEqual({ nextInvoice: inv.number + 1, nextCreditNote: cn.number + 1 });
+    expect((await acme.request("GET", "/api/billing/numbering")).json).toEqual({ nextInvoice: 1, nextCreditNote: 1 });
     expect((await acme.request("POST", `/api/credit-notes/${cn.id}/send`, { to: ["ap@docs.example"] })).status).toBe(404);
   });
 });

@@ -37,6 +37,7 @@ import { createCreditNote, getCreditNote, listCreditNotes } from "./credit-notes
 import { computeStatement } from "./statements.js";
 import { creditNotePdf, invoicePdf, statementPdf, type PdfFile } from "./pdf.js";
 import { sendDocument } from "./send.js";
+import { nextNumbers } from "./numbering.js";
 import { invoiceCdrsCsv } from "../cdrs/export.js";
 import { getInvoiceRow } from "./invoices.js";
 import { acceptNetting, createNetting, getNetting, listNetting, rejectNetting, sendNetting } from "./netting.js";
@@ -66,6 +67,9 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
     return { ok: true as const };
   });
 
+  app.get("/billing/numbering", { ...read, schema: { ...tags("billing"), description: "The numbers the next invoice and credit note will take.", response: { 200: z.object({ nextInvoice: z.number().int(), nextCreditNote: z.number().int() }) } } }, async (req) =>
+    nextNumbers(db, { tenantId: tenantOf(req) }),
+  );
   app.get("/billing/settings/:carrierId", { ...read, schema: { ...tags("billing"), params: carrierParam, response: { 200: billingSettingsDto } } }, async (req) =>
     toSettingsDto(await carrierBillingInfo(db, { tenantId: tenantOf(req), carrierId: req.params.carrierId })),
   );
