@@ -156,11 +156,11 @@ describe("customer billing", () => {
 
     await page.goto(`${server.url}/billing/statements`);
     await pick(page, "Carrier", "Bill Customer");
-    await page.getByLabel("From").fill("2026-11-01");
-    await page.getByLabel("To").fill(new Date().toISOString().slice(0, 10));
+    await page.getByLabel("From", { exact: true }).fill("2026-11-01");
+    await page.getByLabel("To", { exact: true }).fill(new Date().toISOString().slice(0, 10));
     const st = page.getByRole("table", { name: "Customer statement" });
-    await st.getByText("Credit note").first().waitFor();
-    await st.getByText(/INV-1/).first().waitFor();
+    await st.getByText(/Credit note 1 · Goodwill/).waitFor();
+    await st.getByText(/Invoice 1 · 2026-11-20/).first().waitFor();
     await shots("statements");
   });
 
