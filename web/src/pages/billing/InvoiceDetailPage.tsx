@@ -8,7 +8,8 @@ import { useCan } from "../../lib/auth";
 import type { Page as ListPage } from "../../lib/types";
 import { MONEY_INPUT_RE } from "../carriers/carrier/money";
 import { FormError } from "../carriers/carrier/ui";
-import { Amount } from "../ledger/shared";
+import { Amount, formatAmount } from "../ledger/shared";
+import { fromMicros, toMicros } from "../reconciliation/ReconciliationRunsPage";
 import { INVOICE_STATUS, MAIL_STATUS, apiUrl, billingKeys, invoiceNo, type Allocation, type CreditNote, type InvoiceDetail, type MailSummary } from "./types";
 
 /** A dense read-only table for a detail card (a handful of rows, no paging). */
@@ -18,7 +19,7 @@ export function MiniTable({ head, rows, empty, label }: { head: { label: string;
     <div className="overflow-x-auto">
       <table aria-label={label} className="w-full text-xs">
         <thead>
-          <tr className="border-b border-border text-fg-muted">
+          <tr className="border-b border-line text-fg-muted">
             {head.map((h) => (
               <th key={h.label} className={`px-3 py-1.5 font-medium ${h.right ? "text-right" : "text-left"}`}>
                 {h.label}
@@ -28,7 +29,7 @@ export function MiniTable({ head, rows, empty, label }: { head: { label: string;
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={i} className="border-b border-border/60 last:border-0">
+            <tr key={i} className="border-b border-line last:border-0">
               {r.map((c, j) => (
                 <td key={j} className={`px-3 py-1 ${head[j]?.right ? "text-right tabular" : ""}`}>
                   {c}
@@ -71,6 +72,9 @@ export default function InvoiceDetailPage() {
   if (inv.error) return <Page header={<PageHeader title="Invoice" breadcrumb={["Billing", "Invoices"]} />}><ErrorState error={inv.error} onRetry={() => inv.refetch()} /></Page>;
   const i = inv.data;
   const issued = i && i.status !== "draft" && i.status !== "void";
+  const usage = i?.lines.filter((l) => l.kind === "usage") ?? [];
+  // What the PDF prints: lines at the minor unit, and a Rounding line making them add up to the subtotal.
+  const printedRounding = i ? toMicros(i.subtotal) - usage.reduce((s, l) => s + toMicros(l.amountRounded), 0n) : 0n;
   const creditable = issued && /[1-9]/.test(i.total) && i.credited !== i.total;
   return (
     <Page
@@ -143,16 +147,15 @@ export default function InvoiceDetailPage() {
               </CardBody>
             </Card>
             <Card>
-              <CardHeader title="Lines by destination" description={`Exact per-call amounts; the document prints them at the currency's minor unit. Usage ${i.usage} + rounding ${i.rounding} = subtotal ${i.subtotal}.`} />
+              <CardHeader title="Lines by destination" description={`Amount: exact Σ of the calls; Printed: as on the PDF, where the Rounding line makes the printed lines add up. Usage ${formatAmount(i.usage)} + rounding ${formatAmount(i.rounding)} = subtotal ${formatAmount(i.subtotal)}.`} />
               <MiniTable
                 label="Invoice lines"
                 empty="No lines."
                 head={[{ label: "Destination" }, { label: "Calls", right: true }, { label: "Minutes", right: true }, { label: "Rate", right: true }, { label: "Rated", right: true }, { label: "FX rate", right: true }, { label: "Amount", right: true }, { label: "Printed", right: true }]}
-                rows={i.lines.map((l) =>
-                  l.kind === "rounding"
-                    ? [<span className="font-medium italic">Rounding</span>, "", "", "", "", "", <Amount value={l.amount} />, ""]
-                    : [l.destination, l.calls.toLocaleString(), l.minutes, l.rate ?? "—", <Amount value={l.ratedAmount} currency={l.ratedCurrency === i.currency ? undefined : l.ratedCurrency} />, l.fxRate ?? "—", <Amount value={l.amount} />, l.amountRounded],
-                )}
+                rows={[
+                  ...usage.map((l) => [l.destination, l.calls.toLocaleString(), l.minutes, l.rate ?? "—", <Amount value={l.ratedAmount} currency={l.ratedCurrency === i.currency ? undefined : l.ratedCurrency} />, l.fxRate ?? "—", <Amount value={l.amount} />, l.amountRounded]),
+                  ...(toMicros(i.rounding) !== 0n || printedRounding !== 0n ? [[<span className="font-medium italic">Rounding</span>, "", "", "", "", "", <Amount value={i.rounding} />, formatAmount(fromMicros(printedRounding))]] : []),
+                ]}
               />
             </Card>
             <Card>

@@ -10,7 +10,7 @@ import type { Page as ListPage } from "../../lib/types";
 import { MONEY_INPUT_RE } from "../carriers/carrier/money";
 import { FormError } from "../carriers/carrier/ui";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
-import { Amount, useCarrierOptions } from "../ledger/shared";
+import { Amount, formatAmount, useCarrierOptions } from "../ledger/shared";
 import { NETTING_STATUS, billingKeys, type Netting, type NettingStatus } from "./types";
 
 const FILTERS = ["carrierId", "status"] as const;
@@ -166,11 +166,11 @@ function NettingDialog({ id, canWrite, onClose }: { id: string | null; canWrite:
             {NETTING_STATUS[d.status].label}
           </Badge>
           <div className="grid grid-cols-2 gap-3">
-            <div className="rounded-md border border-border p-3">
+            <div className="rounded-md border border-line p-3">
               <p className="text-xs text-fg-muted">They owe us (customer side)</p>
               <Amount value={d.theyOwe} currency={d.currency} tone={false} className="text-base font-semibold" />
             </div>
-            <div className="rounded-md border border-border p-3">
+            <div className="rounded-md border border-line p-3">
               <p className="text-xs text-fg-muted">We owe them (supplier side)</p>
               <Amount value={d.weOwe} currency={d.currency} tone={false} className="text-base font-semibold" />
             </div>
@@ -192,8 +192,8 @@ function NettingDialog({ id, canWrite, onClose }: { id: string | null; canWrite:
             </Button>
           )}
           {canWrite && (d.status === "draft" || d.status === "sent") && (
-            <div className="flex flex-col gap-3 border-t border-border pt-3">
-              <Field label="Accepted amount" hint={`Empty: the proposed ${d.amount}`}>
+            <div className="flex flex-col gap-3 border-t border-line pt-3">
+              <Field label="Accepted amount" hint={`Empty: the proposed ${formatAmount(d.amount)}`}>
                 <Input inputMode="decimal" className="font-mono" value={amount} onChange={(e) => setAmount(e.target.value)} trailing={d.currency} aria-label="Accepted amount" invalid={!!amount && !MONEY_INPUT_RE.test(amount)} />
               </Field>
               <Button variant="primary" loading={act.isPending} onClick={() => act.mutate("accept")}>
