@@ -35,6 +35,10 @@ import {
   Wallet,
   Waypoints,
   type LucideIcon,
+  ArrowLeftRight,
+  FileMinus,
+  FileText,
+  SlidersHorizontal,
 } from "lucide-react";
 import type { Permission } from "./lib/types";
 
@@ -155,7 +159,18 @@ export const NAV: NavModule[] = [
     pages: [
       { id: "cdrs", label: "CDRs", path: "/billing/cdrs", icon: ScrollText, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/CdrsPage")) },
       { id: "rating-errors", label: "Rating Errors", path: "/billing/rating-errors", icon: TriangleAlert, permission: "cdrs:read", component: lazy(() => import("./pages/cdrs/RatingErrorsPage")) },
-      { id: "invoices", label: "Invoices", path: "/billing/invoices", icon: Receipt, description: "Invoice runs, disputes and statements." },
+      {
+        id: "invoices",
+        label: "Invoices",
+        path: "/billing/invoices",
+        icon: Receipt,
+        permission: "billing:read",
+        component: lazy(() => import("./pages/billing/InvoicesPage")),
+        details: [{ path: "/billing/invoices/:invoiceId", component: lazy(() => import("./pages/billing/InvoiceDetailPage")) }],
+      },
+      { id: "credit-notes", label: "Credit Notes", path: "/billing/credit-notes", icon: FileMinus, permission: "billing:read", component: lazy(() => import("./pages/billing/CreditNotesPage")) },
+      { id: "statements", label: "Statements", path: "/billing/statements", icon: FileText, permission: "billing:read", component: lazy(() => import("./pages/billing/StatementsPage")) },
+      { id: "netting", label: "Netting", path: "/billing/netting", icon: ArrowLeftRight, permission: "billing:read", component: lazy(() => import("./pages/billing/NettingPage")) },
       { id: "ledger", label: "Ledger", path: "/billing/ledger", icon: BookOpenCheck, permission: "ledger:read", component: lazy(() => import("./pages/ledger/LedgerPage")) },
       { id: "payments", label: "Payments", path: "/billing/payments", icon: Wallet, permission: "ledger:read", component: lazy(() => import("./pages/ledger/PaymentsPage")) },
       { id: "supplier-invoices", label: "Supplier Invoices", path: "/billing/supplier-invoices", icon: FileInput, permission: "reconciliation:read", component: lazy(() => import("./pages/reconciliation/SupplierInvoicesPage")) },
@@ -169,6 +184,9 @@ export const NAV: NavModule[] = [
         details: [{ path: "/billing/reconciliation/:runId", component: lazy(() => import("./pages/reconciliation/RunDetailPage")) }],
       },
       { id: "disputes", label: "Disputes", path: "/billing/disputes", icon: Gavel, permission: "reconciliation:read", component: lazy(() => import("./pages/reconciliation/DisputesPage")) },
+      // The same page as Routing / FX Rates: invoices convert with these rates.
+      { id: "billing-fx", label: "FX Rates", path: "/billing/fx-rates", icon: ArrowRightLeft, permission: "routing:read", component: lazy(() => import("./pages/routing/FxRatesPage")) },
+      { id: "billing-settings", label: "Billing Settings", path: "/billing/settings", icon: SlidersHorizontal, permission: "billing:read", component: lazy(() => import("./pages/billing/BillingSettingsPage")) },
     ],
   },
   {

@@ -247,3 +247,12 @@ export const nettingQuery = listQuery.extend({
   carrierId: z.uuid().optional(),
   status: z.enum(NETTING_STATUSES).optional(),
 });
+
+export const sendInput = z.object({
+  /** Default: the carrier's contacts with the billing role and an e-mail address. */
+  to: z.array(z.string().trim().toLowerCase().pipe(z.email("not a valid e-mail address"))).min(1).max(50).optional(),
+  /** Attach the CSV of the invoice's calls (invoices only). */
+  attachCdrs: z.boolean().default(false),
+});
+export type SendInput = z.output<typeof sendInput>;
+export const sendDto = z.object({ mailId: z.uuid(), to: z.array(z.string()), attachments: z.array(z.string()) });

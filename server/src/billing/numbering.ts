@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { TxDb } from "../platform/db/client.js";
+import type { Db, TxDb } from "../platform/db/client.js";
 
 export type CounterKind = "invoice" | "credit_note";
 
@@ -14,4 +14,11 @@ export async function nextNumber(tx: TxDb, params: { tenantId: string; kind: Cou
   const next = r.rows[0]!.last_number + 1;
   await tx.execute(sql`UPDATE billing_counters SET last_number = ${next} WHERE tenant_id = ${params.tenantId} AND kind = ${params.kind}`);
   return next;
+}
+
+/** The numbers the next invoice and credit note will take (read-only; the issue takes them under the lock). */
+export async function nextNumbers(db: Db, params: { tenantId: string }): Promise<{ nextInvoice: number; nextCreditNote: number }> {
+  const r = await db.execute<{ kind: string; last_number: number }>(sql`SELECT kind, last_number FROM billing_counters WHERE tenant_id = ${params.tenantId}`);
+  const last = (k: CounterKind) => r.rows.find((x) => x.kind === k)?.last_number ?? 0;
+  return { nextInvoice: last("invoice") + 1, nextCreditNote: last("credit_note") + 1 };
 }

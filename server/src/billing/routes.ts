@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listResponse } from "../platform/http/list.js";
@@ -20,6 +22,8 @@ import {
   nettingDto,
   nettingQuery,
   nettingReject,
+  sendDto,
+  sendInput,
   statementDto,
   statementQuery,
   taxRateCreate,
@@ -31,15 +35,21 @@ import { carrierBillingInfo, createTaxRate, deleteTaxRate, getTaxRate, listTaxRa
 import { allocatePayments, generateInvoice, getInvoice, issueInvoice, listAllocations, listInvoices, voidInvoice } from "./invoices.js";
 import { createCreditNote, getCreditNote, listCreditNotes } from "./credit-notes.js";
 import { computeStatement } from "./statements.js";
+import { creditNotePdf, invoicePdf, statementPdf, type PdfFile } from "./pdf.js";
+import { sendDocument } from "./send.js";
+import { nextNumbers } from "./numbering.js";
+import { invoiceCdrsCsv } from "../cdrs/export.js";
+import { getInvoiceRow } from "./invoices.js";
 import { acceptNetting, createNetting, getNetting, listNetting, rejectNetting, sendNetting } from "./netting.js";
 
 const read = { onRequest: [requireStaff("billing:read")] };
 const change = { onRequest: [requireStaff("billing:write")] };
 const tags = (tag: string) => ({ tags: [tag] });
 const carrierParam = z.object({ carrierId: z.uuid() });
+const pdfReply = (reply: FastifyReply, f: PdfFile) => reply.type("application/pdf").header("content-disposition", `inline; filename="${f.fileName}"`).send(f.pdf);
 
 export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.services;
+  const { db, jobs } = app.services;
 
   app.get("/billing/tax-rates", { ...read, schema: { ...tags("billing"), response: { 200: z.object({ rows: z.array(taxRateDto) }) } } }, async (req) => ({
     rows: await listTaxRates(db, { tenantId: tenantOf(req) }),
@@ -57,6 +67,9 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
     return { ok: true as const };
   });
 
+  app.get("/billing/numbering", { ...read, schema: { ...tags("billing"), description: "The numbers the next invoice and credit note will take.", response: { 200: z.object({ nextInvoice: z.number().int(), nextCreditNote: z.number().int() }) } } }, async (req) =>
+    nextNumbers(db, { tenantId: tenantOf(req) }),
+  );
   app.get("/billing/settings/:carrierId", { ...read, schema: { ...tags("billing"), params: carrierParam, response: { 200: billingSettingsDto } } }, async (req) =>
     toSettingsDto(await carrierBillingInfo(db, { tenantId: tenantOf(req), carrierId: req.params.carrierId })),
   );
@@ -71,6 +84,22 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get("/invoices/:id/allocations", { ...read, schema: { ...tags("invoices"), params: uuidParam, response: { 200: z.object({ rows: z.array(allocationDto) }) } } }, async (req) => ({
     rows: await listAllocations(db, { tenantId: tenantOf(req), invoiceId: req.params.id }),
   }));
+  app.get("/invoices/:id/pdf", { ...read, schema: { ...tags("invoices"), description: "The invoice as a PDF (a draft is watermarked).", params: uuidParam } }, async (req, reply) =>
+    pdfReply(reply, await invoicePdf(db, { tenantId: tenantOf(req), id: req.params.id })),
+  );
+  app.get("/invoices/:id/cdrs.csv", { ...read, schema: { ...tags("invoices"), description: "The CSV of the calls the invoice bills (the CDR export's columns).", params: uuidParam } }, async (req, reply) => {
+    const inv = await getInvoiceRow(db, { tenantId: tenantOf(req), id: req.params.id });
+    const name = inv.number === null ? `INV-draft-${inv.id.slice(0, 8)}` : `INV-${inv.number}`;
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${name}-cdrs.csv"`)
+      .send(Readable.from(invoiceCdrsCsv(db, { tenantId: tenantOf(req), invoiceId: inv.id })));
+  });
+  app.post(
+    "/invoices/:id/send",
+    { ...change, schema: { ...tags("invoices"), description: "Mail an issued invoice (PDF, optionally its CDR CSV) to the given recipients or the carrier's billing contacts. 409 for a draft or void invoice.", params: uuidParam, body: sendInput, response: { 200: sendDto } } },
+    async (req) => write(req, (tx, actor) => sendDocument(tx, actor, jobs, "invoice", req.params.id, req.body)),
+  );
   app.post(
     "/invoices/generate",
     {
@@ -101,6 +130,10 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
     listCreditNotes(db, { tenantId: tenantOf(req), query: req.query }),
   );
   app.get("/credit-notes/:id", { ...read, schema: { ...tags("invoices"), params: uuidParam, response: { 200: creditNoteDto } } }, async (req) => getCreditNote(db, { tenantId: tenantOf(req), id: req.params.id }));
+  app.get("/credit-notes/:id/pdf", { ...read, schema: { ...tags("invoices"), params: uuidParam } }, async (req, reply) => pdfReply(reply, await creditNotePdf(db, { tenantId: tenantOf(req), id: req.params.id })));
+  app.post("/credit-notes/:id/send", { ...change, schema: { ...tags("invoices"), description: "Mail a credit note as a PDF.", params: uuidParam, body: sendInput, response: { 200: sendDto } } }, async (req) =>
+    write(req, (tx, actor) => sendDocument(tx, actor, jobs, "credit_note", req.params.id, req.body)),
+  );
   app.post("/credit-notes", { ...change, schema: { ...tags("invoices"), description: "Credit an issued invoice (amount omitted: all that is left).", body: creditNoteCreate, response: { 201: creditNoteDto } } }, async (req, reply) => {
     reply.status(201);
     return write(req, (tx, actor) => createCreditNote(tx, actor, req.body));
@@ -108,6 +141,10 @@ export const billingRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get("/statements", { ...read, schema: { ...tags("invoices"), description: "Statement of Account for a period, derived from the ledger.", querystring: statementQuery, response: { 200: statementDto } } }, async (req) =>
     computeStatement(db, { tenantId: tenantOf(req), ...req.query }),
+  );
+
+  app.get("/statements/pdf", { ...read, schema: { ...tags("invoices"), description: "The statement as a PDF.", querystring: statementQuery } }, async (req, reply) =>
+    pdfReply(reply, await statementPdf(db, { tenantId: tenantOf(req), ...req.query })),
   );
 
   app.get("/netting", { ...read, schema: { ...tags("netting"), querystring: nettingQuery, response: { 200: listResponse(nettingDto) } } }, async (req) => listNetting(db, { tenantId: tenantOf(req), query: req.query }));

@@ -95,6 +95,28 @@ const COLUMNS: [string, (c: CdrDto) => string][] = [
 export const EXPORT_HEADER = COLUMNS.map(([h]) => h).join(",");
 const csvLine = (c: CdrDto) => COLUMNS.map(([, f]) => f(c)).join(",");
 
+/**
+ * The CSV (export columns) of the CDRs an invoice bills, in start order, chunk by chunk:
+ * a download streams it, a mail attachment collects it. Rows are those linked to the
+ * invoice (`invoice_cdrs`, joined on the partition key so each chunk prunes).
+ */
+export async function* invoiceCdrsCsv(db: Db, params: { tenantId: string; invoiceId: string }): AsyncGenerator<string> {
+  yield `${EXPORT_HEADER}\r\n`;
+  const base = `${SELECT} JOIN invoice_cdrs ic ON ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.start_at = c.start_at WHERE ic.tenant_id = $1 AND ic.invoice_id = $2`;
+  let last: { startAt: Date; id: string } | null = null;
+  for (;;) {
+    const page: { rows: Raw[] } = last
+      ? await db.$client.query<Raw>(`${base} AND (c.start_at, c.id) > ($3, $4) ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId, last.startAt, last.id])
+      : await db.$client.query<Raw>(`${base} ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId]);
+    if (!page.rows.length) return;
+    const dtos = page.rows.map(toDto);
+    yield `${dtos.map(csvLine).join("\r\n")}\r\n`;
+    const tail = dtos[dtos.length - 1]!;
+    last = { startAt: tail.startAt, id: tail.id };
+    if (page.rows.length < EXPORT_CHUNK) return;
+  }
+}
+
 /** Job payloads are JSON: the filter travels with its instants as ISO strings. */
 interface ExportJobData extends JobData {
   tenantId: string;

@@ -31,7 +31,8 @@ export const PERMISSIONS = [
   "switch:write",
   "mail:read",
   "mail:write",
-
+  "billing:read",
+  "billing:write",
   "reconciliation:read",
   "reconciliation:write",
 ] as const;
