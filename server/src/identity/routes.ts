@@ -48,6 +48,11 @@ const meDto = z.object({
 
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
   const { pool, db, config } = app.services;
+  // Any identity write (logout, revoke, role change, deactivation…) has committed by the
+  // time its answer is sent: forget every resolved caller, so this instance honours it at once.
+  app.addHook("onSend", async (req) => {
+    if (req.method !== "GET") app.authCache.clear();
+  });
 
   async function me(p: ReturnType<typeof principalOf>) {
     if (p.kind !== "user") throw unauthenticated();
