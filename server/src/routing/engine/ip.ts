@@ -42,6 +42,7 @@ interface Range6<T> {
 }
 
 export class IpIndex<T> {
+  /** Keyed by the address as a signed 32-bit integer (`| 0`): a small integer, not a boxed double, to hash. */
   private readonly v4Exact = new Map<number, T[]>();
   private readonly v4Ranges: Range<T>[] = [];
   /** The ranges' bounds side by side (unboxed doubles): every IPv4 lookup scans them all. */
@@ -62,9 +63,9 @@ export class IpIndex<T> {
     const first = Number(n.first);
     const last = Number(n.last);
     if (first === last) {
-      const list = this.v4Exact.get(first);
+      const list = this.v4Exact.get(first | 0);
       if (list) list.push(item);
-      else this.v4Exact.set(first, [item]);
+      else this.v4Exact.set(first | 0, [item]);
       return true;
     }
     const r = this.v4Ranges.find((x) => x.first === first && x.last === last);
@@ -85,7 +86,7 @@ export class IpIndex<T> {
   forEach(ip: string, visit: (item: T) => void): void {
     const v4 = parseIpv4(ip);
     if (v4 >= 0) {
-      const exact = this.v4Exact.get(v4);
+      const exact = this.v4Exact.get(v4 | 0);
       if (exact) for (let i = 0; i < exact.length; i++) visit(exact[i]!);
       const firsts = this.v4First;
       const lasts = this.v4Last;
