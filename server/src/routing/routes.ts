@@ -100,8 +100,10 @@ export const routingRoutes: FastifyPluginAsyncZod<{ routing: RoutingService }> =
         body: decideInput,
         response: { 200: decisionDto },
       },
-      // The switch asks this for every call: a serializer compiled from decisionDto, same bytes as zod's.
+      // The switch asks this for every call: a serializer compiled from decisionDto (same
+      // bytes as zod's), and no per-request info lines in the log (warnings and errors still).
       serializerCompiler: compiledSerializerCompiler,
+      logLevel: "warn",
     },
     async (req) => {
       const tenantId = tenantOf(req);
