@@ -267,7 +267,8 @@ function lookupRates(customer: CompiledPlan, entry: CompiledEntry | null, dest: 
   memoCount = 0;
   lanePlans.length = 0;
   lanePlans.push(customer);
-  // A plan walked once per call: the customer's plan doubling as a supplier's is looked up again later.
+  // Distinct plans only (a plan's scratch holds one walk): should the customer's plan also
+  // be a supplier's, that supplier's rate is looked up on its own in step 6.
   if (entry !== null) for (const p of entry.supplierPlans) if (p !== customer && lanePlans.length < MAX_PLANS_AT_ONCE) lanePlans.push(p);
   if (lanePlans.length === 1) return lookupVersion(customer, dest, at);
   lookupVersionEach(lanePlans, lanePlans.length, dest, at, laneHandles);
