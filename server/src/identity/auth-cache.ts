@@ -20,7 +20,8 @@ export interface Resolved {
 /**
  * Resolved callers by token hash, so the hot path (the switch asking for a route
  * decision thousands of times a second with one key) skips the database round trip.
- * Unknown, revoked and expired tokens are never cached: each is looked up again.
+ * Unknown, revoked and expired tokens are never cached: each is looked up again. A cached
+ * principal is shared by every request it answers (nothing mutates a principal).
  */
 export class AuthCache {
   private readonly entries = new Map<string, { principal: Principal; untilMs: number }>();
