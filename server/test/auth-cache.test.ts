@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { createTestApp, login, type Session, type TestContext } from "./harness.js";
 import { buildApp } from "../src/app.js";
@@ -96,6 +96,23 @@ describe("cached callers across two app instances on one database", () => {
     expect(await me()).toBe(200);
     expect((await admin.request("PATCH", `/api/users/${noc.me.user.id}`, { isActive: false })).status).toBe(200);
     expect(await refusedWithin(me)).toBeLessThanOrEqual(AUTH_CACHE_TTL_MS + 250);
+  });
+
+  it("only a successful identity write empties the cache: not refusals, not sign-ins", async () => {
+    const clear = vi.spyOn(AuthCache.prototype, "clear");
+    try {
+      const { key } = (await admin.request("POST", "/api/api-keys", { name: "spied", scopes: ["users:read"] })).json;
+      clear.mockClear();
+      const anonymous = await t.app.inject({ method: "POST", url: `/api/api-keys/${key.id}/revoke` });
+      expect(anonymous.statusCode).toBe(401);
+      expect((await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { email: "noc@demo.didtron.local", password: "wrong-password" } })).statusCode).toBe(401);
+      await login(t.app, "billing@demo.didtron.local");
+      expect(clear).not.toHaveBeenCalled();
+      expect((await admin.request("POST", `/api/api-keys/${key.id}/revoke`)).status).toBe(200);
+      expect(clear).toHaveBeenCalledTimes(1);
+    } finally {
+      clear.mockRestore();
+    }
   });
 
   it("a key revoked straight in the database is refused within the bound", async () => {
