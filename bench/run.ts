@@ -13,7 +13,7 @@ let failed = 0;
 for (const b of benches) {
   if (only && !b.includes(only)) continue;
   console.log(`\n━━ ${b} ━━`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, b)], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(here, b)], { stdio: "inherit" });
   if (r.status !== 0) failed += 1;
 }
 process.exit(failed ? 1 : 0);

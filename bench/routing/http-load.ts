@@ -4,7 +4,8 @@
  *  - closed: `concurrency` requests in flight for `seconds` (maximum throughput);
  *  - open: requests sent on a fixed schedule of `rate` per second for `seconds`; each
  *    latency is measured from the request's scheduled time, so a stall counts against
- *    every request it delays (no coordinated omission).
+ *    every request it delays (no coordinated omission). Between sends the worker sleeps
+ *    in sub-millisecond steps (Atomics.wait), so the schedule itself adds little.
  */
 import http from "node:http";
 import { performance } from "node:perf_hooks";
@@ -92,6 +93,7 @@ function run(job: LoadJob): Promise<LoadResult> {
     }
     let due = 0;
     let stopped = false;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
     const done = () => {
       inFlight--;
       if (stopped) finish();
@@ -104,7 +106,12 @@ function run(job: LoadJob): Promise<LoadResult> {
         due++;
       }
       if (now < end) {
-        setTimeout(tick, 1);
+        // Sleep until the next send is due, in steps of at most 0.2 ms (setTimeout's 1 ms
+        // granularity would make every request up to a millisecond late), then let the
+        // responses that arrived meanwhile in before looking again.
+        const wait = t0 + (due * 1000) / job.rate - performance.now();
+        if (wait > 0) Atomics.wait(nap, 0, 0, Math.min(wait, 0.2));
+        setImmediate(tick);
       } else {
         stopped = true;
         finish();

@@ -8,6 +8,7 @@ import { recordAudit, type Actor } from "../audit/audit.js";
 import { apiKeys } from "./schema.js";
 import { randomToken, safeEqual, sha256 } from "./tokens.js";
 import type { Principal } from "./principal.js";
+import type { Resolved } from "./auth-cache.js";
 import { can } from "./principal.js";
 import type { Permission } from "./permissions.js";
 
@@ -99,8 +100,8 @@ export async function revokeApiKey(tx: TxDb, actor: Actor, id: string): Promise<
   return { ...after!, createdByName: before.createdByName };
 }
 
-/** Resolves a bearer token to a principal, or null if unknown, revoked or expired. */
-export async function resolveApiKey(db: Db, token: string): Promise<Principal | null> {
+/** Resolves a bearer token to a principal (and when the key expires), or null if unknown, revoked or expired. */
+export async function resolveApiKey(db: Db, token: string): Promise<Resolved | null> {
   const m = TOKEN.exec(token);
   if (!m) return null;
   const [, prefix, secret] = m as unknown as [string, string, string];
@@ -112,5 +113,8 @@ export async function resolveApiKey(db: Db, token: string): Promise<Principal | 
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
   }
-  return { kind: "api_key", apiKeyId: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes as Permission[] };
+  return {
+    principal: { kind: "api_key", apiKeyId: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes as Permission[] },
+    expiresAtMs: row.expiresAt?.getTime() ?? null,
+  };
 }

@@ -9,6 +9,7 @@ import { tenants } from "../tenancy/schema.js";
 import { users, sessions, loginAttempts } from "./schema.js";
 import { decoy, hashPassword, randomToken, sha256, verifyPassword } from "./tokens.js";
 import type { Principal } from "./principal.js";
+import type { Resolved } from "./auth-cache.js";
 import type { Role } from "./permissions.js";
 
 /** Login throttling: failures within the window, per e-mail and per client IP. */
@@ -91,7 +92,7 @@ export async function login(
  * Finds the live session for a cookie token and slides its expiry. Returns null when
  * the session is unknown, expired, or its user was deactivated or deleted.
  */
-export async function resolveSession(db: Db, token: string, ttlHours: number): Promise<Principal | null> {
+export async function resolveSession(db: Db, token: string, ttlHours: number): Promise<Resolved | null> {
   const tokenHash = sha256(token);
   const [row] = await db
     .select({
@@ -104,6 +105,7 @@ export async function resolveSession(db: Db, token: string, ttlHours: number): P
       carrierId: users.carrierId,
       csrfToken: sessions.csrfToken,
       lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -116,8 +118,9 @@ export async function resolveSession(db: Db, token: string, ttlHours: number): P
       .set({ lastSeenAt: new Date(), expiresAt: sql`now() + make_interval(hours => ${ttlHours})` as unknown as Date })
       .where(eq(sessions.tokenHash, tokenHash));
   }
-  const { lastSeenAt: _ignored, ...rest } = row;
-  return { kind: "user", ...rest, role: row.role as Role, sessionTokenHash: tokenHash };
+  const { lastSeenAt: _seen, expiresAt, ...rest } = row;
+  // The expiry before sliding: earlier, so a cached answer never outlives the session.
+  return { principal: { kind: "user", ...rest, role: row.role as Role, sessionTokenHash: tokenHash }, expiresAtMs: expiresAt.getTime() };
 }
 
 export async function logout(tx: TxDb, actor: Actor, tokenHash: string): Promise<void> {

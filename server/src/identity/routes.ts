@@ -48,6 +48,13 @@ const meDto = z.object({
 
 export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
   const { pool, db, config } = app.services;
+  // A successful identity write (logout, revoke, role change, deactivation…) has committed
+  // by the time its answer is sent: forget every resolved caller, so this instance honours
+  // it at once. Not for refusals nor sign-ins (they end nothing), so anonymous callers
+  // cannot keep emptying the cache.
+  app.addHook("onSend", async (req, reply) => {
+    if (req.method !== "GET" && reply.statusCode < 400 && !req.routeOptions.url?.endsWith("/auth/login")) app.authCache.clear();
+  });
 
   async function me(p: ReturnType<typeof principalOf>) {
     if (p.kind !== "user") throw unauthenticated();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { listQuery, listResponse } from "../platform/http/list.js";
 import { ok, uuidParam } from "../platform/http/schemas.js";
 import { notFound } from "../platform/http/errors.js";
+import { compiledSerializerCompiler } from "../platform/http/compiled-serializer.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
 import {
   decideInput,
@@ -99,6 +100,10 @@ export const routingRoutes: FastifyPluginAsyncZod<{ routing: RoutingService }> =
         body: decideInput,
         response: { 200: decisionDto },
       },
+      // The switch asks this for every call: a serializer compiled from decisionDto (same
+      // bytes as zod's), and no per-request info lines in the log (warnings and errors still).
+      serializerCompiler: compiledSerializerCompiler,
+      logLevel: "warn",
     },
     async (req) => {
       const tenantId = tenantOf(req);

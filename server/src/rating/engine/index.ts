@@ -5,6 +5,8 @@ export {
   lookup,
   lookupBatch,
   lookupVersion,
+  lookupVersionEach,
+  MAX_PLANS_AT_ONCE,
   memoryStats,
   rateCall,
   rateCalls,

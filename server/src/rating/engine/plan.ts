@@ -591,6 +591,81 @@ export function lookupVersion(plan: CompiledPlan, number: string, atMs: number):
   return -1;
 }
 
+/** Most plans `lookupVersionEach` walks at once. */
+export const MAX_PLANS_AT_ONCE = 8;
+const laneRow = new Int32Array(MAX_PLANS_AT_ONCE);
+const laneMask = new Int32Array(MAX_PLANS_AT_ONCE);
+const laneSp = new Int32Array(MAX_PLANS_AT_ONCE);
+
+/**
+ * `lookupVersion` of one number in several distinct plans: `out[k]` = the handle in
+ * `plans[k]` or −1, with `plans[k].scratch` set as lookupVersion sets it. Allocates
+ * nothing. A route decision looks the called number up in every supplier plan of its
+ * routing entry; each walk is a chain of dependent cache misses, so walking the plans'
+ * tries in lockstep (one digit each per round) keeps their misses in flight together.
+ */
+export function lookupVersionEach(plans: readonly CompiledPlan[], count: number, number: string, atMs: number, out: Int32Array): void {
+  if (count > MAX_PLANS_AT_ONCE || out.length < count) throw new RangeError(`at most ${MAX_PLANS_AT_ONCE} plans, and room for each answer`);
+  const len = number.length;
+  const start = normalizedStart(number);
+  let alive = count;
+  for (let k = 0; k < count; k++) {
+    laneRow[k] = 0;
+    laneMask[k] = plans[k]!.trie[1]!; // the root is never a prefix
+    laneSp[k] = STACK_BASE;
+  }
+  let depth = 0;
+  for (let i = start; i < len && alive > 0; i++) {
+    const digit = number.charCodeAt(i) - 48;
+    if (digit >>> 0 > 9) continue;
+    const bit = 1 << digit;
+    depth++;
+    for (let k = 0; k < count; k++) {
+      const mask = laneMask[k]!;
+      if (mask < 0) continue; // this walk has ended
+      if ((mask & bit) === 0) {
+        laneMask[k] = -1;
+        alive--;
+        continue;
+      }
+      const plan = plans[k]!;
+      const trie = plan.trie;
+      const row = trie[laneRow[k]!]! + POPCOUNT[mask & (bit - 1)]! * ROW;
+      const next = trie[row + 1]!;
+      laneRow[k] = row;
+      if ((next & HAS_VERSIONS) !== 0) {
+        const sp = laneSp[k]!;
+        plan.scratch[sp] = row;
+        plan.scratch[sp + 1] = i + 1;
+        plan.scratch[sp + 2] = depth;
+        laneSp[k] = sp + 3;
+      }
+      if ((next & CHILD_BITS) === 0) {
+        laneMask[k] = -1;
+        alive--;
+      } else {
+        laneMask[k] = next;
+      }
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const plan = plans[k]!;
+    const scratch = plan.scratch;
+    let found = -1;
+    // Deepest prefix first; fall back to shorter ones when it has nothing usable.
+    for (let sp = laneSp[k]!; sp > STACK_BASE && found < 0; ) {
+      sp -= 3;
+      found = matchVersions(plan, scratch[sp]!, atMs);
+      if (found >= 0) {
+        scratch[0] = start;
+        scratch[1] = scratch[sp + 1]!;
+        scratch[2] = scratch[sp + 2]!;
+      }
+    }
+    out[k] = found;
+  }
+}
+
 /**
  * Batch lookup with the same answers as `lookupVersion` for each number: `out[k]` =
  * version handle or −1 and, when given, `outPrefixEnd[k]` = index in `numbers[k]` where

@@ -5,6 +5,7 @@
  * effective-dated entries whose candidates are expanded (trunk groups → members) with
  * every drop that does not depend on the call worked out in advance.
  */
+import { MAX_PLANS_AT_ONCE } from "../../rating/engine/index.js";
 import type { DropReason } from "../model.js";
 import { buildFxSeries, type FxSeries } from "./fx.js";
 import { IpIndex } from "./ip.js";
@@ -112,6 +113,8 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
     }
   }
   const pct = entry.minMarginPercent;
+  // Items without a static drop reach the supplier rate check, so they have a supplier plan.
+  const supplierPlans = [...new Set(items.flatMap((i) => (i.staticDrop === null && i.interconnect?.supplierPlan ? [i.interconnect.supplierPlan.plan] : [])))];
   return {
     data: entry,
     direct,
@@ -124,6 +127,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
     maxAttempts: entry.maxAttempts ?? planMaxAttempts,
     minMarginBasisPoints: pct === null ? null : BigInt(Math.round(pct * 100)),
     items,
+    supplierPlans: supplierPlans.slice(0, MAX_PLANS_AT_ONCE),
   };
 }
 

@@ -365,6 +365,19 @@ describe("strategies", () => {
     expect(june.routes[1]!.rateInPlanMicros).toBe(52_000n);
   });
 
+  it("rates every supplier plan alike however the plans are walked: one shared with the customer, one used twice", () => {
+    // 447: customer 0.20; A 0.12, C 0.10, D (rated in the customer's own plan) 0.20 — margin 0, kept.
+    const w = world();
+    w.carriers.push(carrier("d"));
+    w.interconnects.push(egress("D", "d", "cust", "USD"), egress("A2", "a", "supA", "USD"));
+    w.entries = [entry("", [cand("D"), cand("A"), cand("C"), cand("A2")])];
+    const d = run(w, { dialled: "7#447700900123" });
+    expect(d.customerRateMicros).toBe(200_000n);
+    expect(order(d)).toEqual(["C", "A", "A2", "D"]);
+    expect(d.routes.map((r) => r.rateMicros)).toEqual([100_000n, 120_000n, 120_000n, 200_000n]);
+    expect(d.routes[3]!.marginMicros).toBe(0n);
+  });
+
   it("priority: candidate priority, then position", () => {
     const w = world();
     w.entries = [entry("", [cand("A", { priority: 2 }), cand("B", { priority: 3 }), cand("C", { priority: 1 })], { strategy: "priority" })];

@@ -23,7 +23,7 @@
  * number strings) plus the credit request. Ingress matching runs on module-level state.
  */
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { lookupVersion, type CompiledPlan } from "../../rating/engine/index.js";
+import { lookupVersion, lookupVersionEach, MAX_PLANS_AT_ONCE, type CompiledPlan } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
@@ -240,25 +240,60 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
 /**
  * Supplier rates of one decision, memoized by plan: interconnects of one supplier usually
  * share a rating plan, so a number is looked up (and its rate converted to the compared
- * currency) once per plan, not once per candidate. Slots are module-level and reset per
- * decision, so nothing is allocated; slot MEMO is scratch once the memo is full.
+ * currency) once per plan, not once per candidate. The entry's supplier plans are looked
+ * up with the customer's (`lookupRates`); rates are read and converted only for the plans
+ * a candidate reaches. Slots are module-level and reset per decision, so nothing is
+ * allocated; slot MEMO is scratch once the memo is full.
  */
 const MEMO = 16;
 const memoPlans: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(MEMO + 1).fill(null);
 const memoHandle = new Int32Array(MEMO + 1);
+/** 1 once the slot's rate (and its conversion) is filled in. */
+const memoReady = new Uint8Array(MEMO + 1);
 const memoRate: bigint[] = new Array<bigint>(MEMO + 1).fill(0n);
 const memoInPlan: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
 const memoFx: (FxSeries | null)[] = new Array<FxSeries | null>(MEMO + 1).fill(null);
 const memoFxIndex = new Int32Array(MEMO + 1);
 let memoCount = 0;
 
+const lanePlans: CompiledPlan[] = [];
+const laneHandles = new Int32Array(MAX_PLANS_AT_ONCE);
+
+/**
+ * The customer rate's lookup (step 3), walked in lockstep with the supplier plans of the
+ * entry step 6 will use, whose handles start the memo. Returns the customer's handle.
+ */
+function lookupRates(customer: CompiledPlan, entry: CompiledEntry | null, dest: string, at: number): number {
+  memoCount = 0;
+  lanePlans.length = 0;
+  lanePlans.push(customer);
+  // Distinct plans only (a plan's scratch holds one walk): should the customer's plan also
+  // be a supplier's, that supplier's rate is looked up on its own in step 6.
+  if (entry !== null) for (const p of entry.supplierPlans) if (p !== customer && lanePlans.length < MAX_PLANS_AT_ONCE) lanePlans.push(p);
+  if (lanePlans.length === 1) return lookupVersion(customer, dest, at);
+  lookupVersionEach(lanePlans, lanePlans.length, dest, at, laneHandles);
+  for (let k = 1; k < lanePlans.length; k++) {
+    memoPlans[k - 1] = lanePlans[k]!;
+    memoHandle[k - 1] = laneHandles[k]!;
+    memoReady[k - 1] = 0;
+  }
+  memoCount = lanePlans.length - 1;
+  return laneHandles[0]!;
+}
+
 /** The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null: no FX rate). */
 function supplierRate(s: Snapshot, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string): number {
-  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return i;
+  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return memoReady[i] === 1 ? i : fillRate(s, i, at, cmpCurrency);
   const slot = memoCount < MEMO ? memoCount++ : MEMO;
   memoPlans[slot] = plan;
-  const handle = lookupVersion(plan, dest, at);
-  memoHandle[slot] = handle;
+  memoHandle[slot] = lookupVersion(plan, dest, at);
+  return fillRate(s, slot, at, cmpCurrency);
+}
+
+function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): number {
+  const plan = memoPlans[slot]!;
+  const handle = memoHandle[slot]!;
+  memoReady[slot] = 1;
   memoFx[slot] = null;
   memoFxIndex[slot] = -1;
   if (handle < 0) return slot;
@@ -301,7 +336,6 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   const routes = d.routes;
   const dropped = d.dropped;
   const items = entry.items;
-  memoCount = 0;
   // Minimum margin percent × customer rate, once: the test per candidate is margin × 10 000 < this.
   const bp = entry.minMarginBasisPoints;
   const bpOfCustomer = bp === null || customer === null ? null : bp * customer;
@@ -570,7 +604,9 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
   const customer = service.ratingPlan;
   if (customer === null) return reject(s, d, "no_rating_plan", noRateSip);
   d.customerPlan = customer;
-  const handle = lookupVersion(customer.plan, dest, at);
+  // Step 6's entry, found now so its supplier plans are walked with the customer's.
+  const entryAhead = service.direct ?? (plan === null ? null : findEntry(plan, dest, at));
+  const handle = lookupRates(customer.plan, entryAhead, dest, at);
   if (handle < 0) return reject(s, d, "no_rate", noRateSip);
   d.customerHandle = handle;
   const rate = versionRate(customer.plan, handle);
@@ -613,7 +649,7 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
   if (entry === null) {
     if (plan === null) return reject(s, d, "no_routing_plan", 503);
     d.plan = plan;
-    entry = findEntry(plan, dest, at);
+    entry = entryAhead;
     if (entry === null) return reject(s, d, "no_route_entry", 503);
   }
   d.entry = entry;

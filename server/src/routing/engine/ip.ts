@@ -42,8 +42,12 @@ interface Range6<T> {
 }
 
 export class IpIndex<T> {
+  /** Keyed by the address as a signed 32-bit integer (`| 0`): a small integer, not a boxed double, to hash. */
   private readonly v4Exact = new Map<number, T[]>();
   private readonly v4Ranges: Range<T>[] = [];
+  /** The ranges' bounds side by side (unboxed doubles): every IPv4 lookup scans them all. */
+  private readonly v4First: number[] = [];
+  private readonly v4Last: number[] = [];
   private readonly v6Ranges: Range6<T>[] = [];
 
   /** Adds `item` under an address or CIDR ("203.0.113.0/24", "2001:db8::/32"); false when unparsable. */
@@ -59,14 +63,19 @@ export class IpIndex<T> {
     const first = Number(n.first);
     const last = Number(n.last);
     if (first === last) {
-      const list = this.v4Exact.get(first);
+      const list = this.v4Exact.get(first | 0);
       if (list) list.push(item);
-      else this.v4Exact.set(first, [item]);
+      else this.v4Exact.set(first | 0, [item]);
       return true;
     }
     const r = this.v4Ranges.find((x) => x.first === first && x.last === last);
-    if (r) r.items.push(item);
-    else this.v4Ranges.push({ first, last, items: [item] });
+    if (r) {
+      r.items.push(item);
+    } else {
+      this.v4Ranges.push({ first, last, items: [item] });
+      this.v4First.push(first);
+      this.v4Last.push(last);
+    }
     return true;
   }
 
@@ -77,12 +86,14 @@ export class IpIndex<T> {
   forEach(ip: string, visit: (item: T) => void): void {
     const v4 = parseIpv4(ip);
     if (v4 >= 0) {
-      const exact = this.v4Exact.get(v4);
+      const exact = this.v4Exact.get(v4 | 0);
       if (exact) for (let i = 0; i < exact.length; i++) visit(exact[i]!);
-      const ranges = this.v4Ranges;
-      for (let r = 0; r < ranges.length; r++) {
-        const range = ranges[r]!;
-        if (v4 >= range.first && v4 <= range.last) for (let i = 0; i < range.items.length; i++) visit(range.items[i]!);
+      const firsts = this.v4First;
+      const lasts = this.v4Last;
+      for (let r = 0; r < firsts.length; r++) {
+        if (v4 < firsts[r]! || v4 > lasts[r]!) continue;
+        const items = this.v4Ranges[r]!.items;
+        for (let i = 0; i < items.length; i++) visit(items[i]!);
       }
       return;
     }

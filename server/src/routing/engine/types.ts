@@ -263,6 +263,8 @@ export interface CompiledEntry {
   /** Minimum margin as basis points of the customer rate; null = none. */
   readonly minMarginBasisPoints: bigint | null;
   readonly items: readonly CandidateItem[];
+  /** The distinct supplier plans its candidates may be rated in (at most MAX_PLANS_AT_ONCE), looked up together per call. */
+  readonly supplierPlans: readonly CompiledPlan[];
 }
 
 export interface CompiledRoutingPlan {
