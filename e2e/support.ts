@@ -20,7 +20,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   let out = "";
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "server/src/main.ts")], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", SEED_DEMO_TRAFFIC: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (out += d));

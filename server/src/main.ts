@@ -8,6 +8,7 @@ import { defineQueues } from "./jobs/queues.js";
 import { buildApp } from "./app.js";
 import { DEMO_PASSWORD, DEMO_SUPER_ADMIN, seedDemoIfEmpty } from "./seed.js";
 import { startSpoolPuller } from "./switch/cdr-pull.js";
+import { seedDemoTraffic } from "./demo-traffic.js";
 import { startSwitchMonitor } from "./switch/monitor.js";
 
 const config = loadConfig();
@@ -28,6 +29,10 @@ defineQueues(jobs, pool);
 await jobs.start({ work: true });
 const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(pool, jobs) : false;
 const app = await buildApp({ config, pool, db: createDb(pool), jobs }, { logger: { level: config.LOG_LEVEL }, serveWeb: true });
+if (seeded && config.SEED_DEMO_TRAFFIC) {
+  const traffic = await seedDemoTraffic(pool, jobs, app);
+  log.info(traffic, "demo traffic created");
+}
 await app.listen({ port: config.PORT, host: config.HOST });
 // The softswitch's side of the platform: its CDRs are pulled in, its suppliers pinged.
 const puller = startSpoolPuller(pool, jobs, { log: (m) => log.warn(m) });

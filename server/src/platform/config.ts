@@ -21,6 +21,11 @@ const envSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  /** With SEED_DEMO on a fresh database: also two months of demo calls, rated, posted and invoiced. */
+  SEED_DEMO_TRAFFIC: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   WEB_DIST: z.string().default(path.join(repoRoot, "web", "dist")),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** smtp://user:pass@host:port; unset: mail stays in the outbox (status outbox_only). */
