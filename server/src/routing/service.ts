@@ -32,7 +32,13 @@ interface TenantState {
   building: Promise<void> | null;
 }
 
-const emptyLive = (): LiveState => ({ down: new Set(), channels: new Map(), cps: new Map(), quality: new Map() });
+/** The live counters as the service keeps them; decisions read them through `LiveState`. */
+interface MutableLive {
+  down: Set<string>;
+  channels: Map<string, number>;
+  cps: Map<string, number>;
+  quality: Map<string, ReadonlyMap<string, QualityStats>>;
+}
 
 /** The request's what-if state layered over the live counters. */
 function overlay(base: LiveState, sim: NonNullable<DecideInput["simulate"]>): LiveState {
@@ -76,14 +82,18 @@ export class RoutingService {
   /** Interconnects whose quality each tenant's last refresh set (cleared on the next one). */
   private readonly qualityOwned = new Map<string, Set<string>>();
   creditGate: CreditGate;
+  /** What decisions read; only the methods below change it. */
   readonly live: LiveState;
+  private readonly counters: MutableLive;
+  private cpsSecond = 0;
 
   constructor(
     private readonly deps: { pool: pg.Pool; db: Db },
-    opts: { creditGate?: CreditGate; live?: LiveState } = {},
+    opts: { creditGate?: CreditGate } = {},
   ) {
     this.creditGate = opts.creditGate ?? allowAllCreditGate;
-    this.live = opts.live ?? emptyLive();
+    this.counters = { down: new Set(), channels: new Map(), cps: new Map(), quality: new Map() };
+    this.live = this.counters;
   }
 
   private state(tenantId: string): TenantState {
@@ -239,10 +249,34 @@ export class RoutingService {
       [tenantId],
     );
     const stats = await routeQuality(this.deps.db, { tenantId, windowMinutes: QUALITY_WINDOW_MIN, prefixes: rows.map((r) => r.prefix) });
-    const quality = this.live.quality as Map<string, ReadonlyMap<string, QualityStats>>;
+    const quality = this.counters.quality;
     for (const id of this.qualityOwned.get(tenantId) ?? []) if (!stats.has(id)) quality.delete(id);
     for (const [id, byPrefix] of stats) quality.set(id, byPrefix);
     this.qualityOwned.set(tenantId, new Set(stats.keys()));
+  }
+
+  /** Monitoring: an interconnect went down (routing skips it) or came back. */
+  setDown(interconnectId: string, down: boolean): void {
+    if (down) this.counters.down.add(interconnectId);
+    else this.counters.down.delete(interconnectId);
+  }
+
+  /**
+   * CPS: counts a call against each id (ingress interconnect, service) in the current
+   * second and returns nothing; `rollCpsSecond` starts a new second's count, and must run
+   * before each decision too, or a past second's count would refuse calls until the next
+   * counted call.
+   */
+  countCalls(ids: readonly string[], nowMs = Date.now()): void {
+    this.rollCpsSecond(nowMs);
+    for (const id of ids) this.counters.cps.set(id, (this.counters.cps.get(id) ?? 0) + 1);
+  }
+
+  rollCpsSecond(nowMs = Date.now()): void {
+    const second = Math.floor(nowMs / 1000);
+    if (second === this.cpsSecond) return;
+    this.cpsSecond = second;
+    this.counters.cps.clear();
   }
 
   /** Refreshes the quality of every tenant that has routed, every `intervalMs`. */

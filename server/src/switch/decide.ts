@@ -90,8 +90,6 @@ export class SwitchDecider {
   private causes = new Map<string, Cached<{ failover: number[]; q850: Map<number, number> }>>();
   private maxDurations = new Map<string, Cached<Map<string, number>>>();
   private tokens = new Map<string, Cached<boolean>>();
-  private second = 0;
-  private readonly cps = new Map<string, number>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -158,24 +156,6 @@ export class SwitchDecider {
     return hit.value.get(ingressId) ?? 0;
   }
 
-  /** Starts a new count when the second changed: before deciding, or a past second's count would refuse calls forever. */
-  private rollSecond() {
-    const now = Math.floor(Date.now() / 1000);
-    if (now === this.second) return;
-    this.second = now;
-    this.cps.clear();
-    for (const id of this.routing.live.cps.keys()) (this.routing.live.cps as Map<string, number>).delete(id);
-  }
-
-  private countCall(ids: string[]) {
-    this.rollSecond();
-    for (const id of ids) {
-      const n = (this.cps.get(id) ?? 0) + 1;
-      this.cps.set(id, n);
-      (this.routing.live.cps as Map<string, number>).set(id, n);
-    }
-  }
-
   async decide(input: { sourceIp: string; sourcePort?: number; dialled: string; calling: string; switchId?: string; callId?: string }): Promise<KamailioAnswer> {
     const tenants = await this.tenantsOf(input.sourceIp);
     if (tenants.length !== 1) return { action: "reject", sipStatus: 403, reason: tenants.length ? "Ambiguous Source" : "Forbidden", q850: 21 };
@@ -183,7 +163,7 @@ export class SwitchDecider {
     const causes = await this.causesOf(tenantId);
     const dialled = input.dialled.trim();
     if (!/^\+?[0-9#*]{1,40}$/.test(dialled)) return { action: "reject", sipStatus: 484, reason: "Address Incomplete", q850: causes.q850.get(484) ?? 28 };
-    this.rollSecond();
+    this.routing.rollCpsSecond();
     const decision = await this.routing.decide(tenantId, {
       sourceIp: input.sourceIp,
       sourcePort: input.sourcePort,
@@ -216,7 +196,7 @@ export class SwitchDecider {
       reservationId = reserved.reservationId;
     }
     const answer = toKamailioAnswer(decision, { tenantId, failoverCodes: causes.failover, capacity, reservationId, maxDurationS });
-    if (answer.action === "route") this.countCall([answer.ingressId, answer.serviceId]);
+    if (answer.action === "route") this.routing.countCalls([answer.ingressId, answer.serviceId]);
     return answer;
   }
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import dgram from "node:dgram";
 import type pg from "pg";
+import type { RoutingService } from "../routing/service.js";
 import { inTransaction } from "../platform/db/client.js";
 import { recordAudit, systemActor } from "../audit/audit.js";
 import { notify } from "../notifications/notifications.js";
@@ -201,15 +202,11 @@ export function startMonitor(
  * The monitor wired to routing: interconnects already down are skipped from the start, and
  * each transition updates the routing service's live `down` set at once.
  */
-export async function startSwitchMonitor(pool: pg.Pool, routing: { live: { down: ReadonlySet<string> } }, opts: { log?: (m: string) => void } = {}) {
-  const down = routing.live.down as Set<string>;
+export async function startSwitchMonitor(pool: pg.Pool, routing: Pick<RoutingService, "setDown">, opts: { log?: (m: string) => void } = {}) {
   const r = await pool.query<{ interconnect_id: string }>("SELECT interconnect_id FROM interconnect_health WHERE state = 'down'");
-  for (const row of r.rows) down.add(row.interconnect_id);
+  for (const row of r.rows) routing.setDown(row.interconnect_id, true);
   return startMonitor(pool, {
     log: opts.log,
-    onTransition: (t, to) => {
-      if (to === "down") down.add(t.interconnectId);
-      else down.delete(t.interconnectId);
-    },
+    onTransition: (t, to) => routing.setDown(t.interconnectId, to === "down"),
   });
 }
