@@ -18,6 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort, startEmbeddedPostgres } from "../../server/src/platform/db/embedded.js";
@@ -34,11 +35,12 @@ import { routingCandidates, routingEntries } from "../../server/src/routing/sche
 import { renderTemplate, sqlopsUrl, switchSettingsSchema } from "../../server/src/switch/kamailio/render.js";
 import { rpcCall, startSwitch } from "../../server/src/switch/kamailio/runner.js";
 import { startSpoolPuller } from "../../server/src/switch/cdr-pull.js";
+import { SwitchDecider } from "../../server/src/switch/decide.js";
 import { createRandom, generateDeck } from "../rating/deck.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PREFIXES = Number(process.env.PREFIXES ?? 3_000);
-const RATES = (process.env.RATES ?? "100,200,300,400,600,800,1000,1200").split(",").map(Number);
+const RATES = (process.env.RATES ?? "50,100,150,200,300,400,600,800,1000").split(",").map(Number);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
 const CHILDREN = process.env.SWITCH_CHILDREN ?? "4";
 // Addresses of their own: other checkouts' switch tests use 127.0.0.2–13 on this machine.
@@ -133,6 +135,31 @@ for (const n of numbers.slice(0, 300)) {
 }
 if (mismatched) throw new Error(`${mismatched} of 300 sample numbers: the platform's routes differ from the drouting rules`);
 log("the platform's routes equal the drouting rules on 300 sample numbers");
+
+// Where (a)'s time goes, in process: the routing decision alone, then the whole decision
+// Kamailio gets (with the credit reservation), one at a time and CHILDREN at once.
+async function timed(label: string, n: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
+  const ms: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const s = performance.now();
+        await fn(i);
+        ms.push(performance.now() - s);
+      }
+    }),
+  );
+  ms.sort((x, y) => x - y);
+  log(`  ${label}: ${fmt(n / ((performance.now() - t0) / 1000))}/s, p50 ${fmt(quantile(ms, 0.5), 2)} ms, p99 ${fmt(quantile(ms, 0.99), 2)} ms`);
+}
+const decider = new SwitchDecider(pool, app.routingService, app.credit);
+const probe = (i: number) => ({ sourceIp: CUSTOMER_IP, dialled: numbers[i % numbers.length]!, calling: "12125550100", switchId: "probe", callId: `probe-${i}-${Math.random()}` });
+log("profile, in process:");
+await timed("routing decision", 2_000, 1, (i) => app.routingService.decide(tenantId, probe(i)));
+await timed("switch decision with reservation, 1 at a time", 500, 1, (i) => decider.decide(probe(i)));
+await timed(`switch decision with reservation, ${CHILDREN} at once`, 1_000, Number(CHILDREN), (i) => decider.decide(probe(i)));
 
 // ── (b)'s data: drouting tables in a scratch database on the same server ──
 const drUrl = new URL(pgServer.url);
@@ -243,9 +270,9 @@ async function step(sipPort: number, rate: number): Promise<Step> {
   const ok = col("SuccessfulCall(C)");
   const failed = col("FailedCall(C)");
   const rttFile = fs.readdirSync(dir).find((f) => f.endsWith("_rtt.csv"));
-  // Rows: date;date_ms;response_time (ms);rtd_no — the first line is a header.
+  // Rows: Date_ms;response_time_ms;rtd_no (whole milliseconds) after a header line.
   const rtts = rttFile
-    ? fs.readFileSync(path.join(dir, rttFile), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(";")[2])).filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+    ? fs.readFileSync(path.join(dir, rttFile), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(";")[1])).filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
     : [];
   return { rate, calls, ok, failed: Math.max(failed, calls - ok), p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), load };
 }
