@@ -324,7 +324,6 @@ const errors = Number((await pool.query("SELECT count(*) FROM switch_cdr_spool W
 const holds = Number((await pool.query("SELECT count(*) FROM ledger_transfers WHERE flags = 2 AND reference_id LIKE 'kam-bench:%'")).rows[0].count);
 
 const best = (list: Step[]) => list.filter(pass).at(-1);
-const calls = (list: Step[]) => list.reduce((n, s) => n + s.calls, 0);
 const a = best(results.a);
 const b = best(results.b);
 const ratio = a && b ? a.rate / b.rate : NaN;
