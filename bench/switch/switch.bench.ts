@@ -42,7 +42,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const PREFIXES = Number(process.env.PREFIXES ?? 3_000);
 const RATES = (process.env.RATES ?? "50,100,150,200,300,400,600,800,1000").split(",").map(Number);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
-const CHILDREN = process.env.SWITCH_CHILDREN ?? "4";
+// Both switches run the production default unless told otherwise.
+const CHILDREN = String(switchSettingsSchema.parse({ SWITCH_CHILDREN: process.env.SWITCH_CHILDREN }).SWITCH_CHILDREN);
 // Addresses of their own: other checkouts' switch tests use 127.0.0.2–13 on this machine.
 const SUPPLIER_IPS = ["127.0.0.52", "127.0.0.53", "127.0.0.54"];
 const CUSTOMER_IP = "127.0.0.60";
@@ -241,6 +242,8 @@ interface Step {
   calls: number;
   ok: number;
   failed: number;
+  /** sipp's failure counters that are not zero. */
+  why: string;
   p50: number;
   p99: number;
   load: number;
@@ -276,12 +279,13 @@ async function step(sipPort: number, rate: number): Promise<Step> {
   const rtts = rttFile
     ? fs.readFileSync(path.join(dir, rttFile), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(";")[1])).filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
     : [];
-  return { rate, calls, ok, failed: Math.max(failed, calls - ok), p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), load };
+  const why = head.flatMap((h, i) => (h.startsWith("Failed") && h !== "FailedCall(C)" && h.endsWith("(C)") && Number(last[i]) > 0 ? [`${h.slice(6, -3)} ${last[i]}`] : []));
+  return { rate, calls, ok, failed: Math.max(failed, calls - ok), why: why.join(", "), p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), load };
 }
 
 const pass = (s: Step) => s.failed / s.calls < MAX_FAILED;
 const show = (name: string, s: Step) =>
-  log(`  ${name} ${fmt(s.rate).padStart(5)} CPS: ${fmt(s.ok)}/${fmt(s.calls)} ok, failed ${fmt((100 * s.failed) / s.calls, 2)}%, fwd p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms, load ${s.load.toFixed(1)}${pass(s) ? "" : "  ✗"}`);
+  log(`  ${name} ${fmt(s.rate).padStart(5)} CPS: ${fmt(s.ok)}/${fmt(s.calls)} ok, failed ${fmt((100 * s.failed) / s.calls, 2)}%, fwd p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms, load ${s.load.toFixed(1)}${pass(s) ? "" : `  ✗ ${s.why}`}`);
 
 // Warm up both (the platform builds its snapshot on the first decision).
 await step(settings.SWITCH_SIP_PORT, 20);
