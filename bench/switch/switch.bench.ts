@@ -318,6 +318,7 @@ for (const rate of RATES) {
   const doneB = done(results.b);
   if (doneA && doneB) break;
   if (!doneA) {
+    const before = await answeredCdrs();
     const s = await step(settings.SWITCH_SIP_PORT, rate);
     okA += s.ok;
     results.a.push(s);
@@ -325,6 +326,7 @@ for (const rate of RATES) {
     // Settle: hang-ups finished and spool rows pulled before the next step.
     await sleep(1000);
     await drainSpool();
+    log(`      its CDRs: ${fmt((await answeredCdrs()) - before)} answered for ${fmt(s.ok)} calls sipp completed`);
   }
   if (!doneB) {
     const s = await step(drouting.sipPort, rate);
