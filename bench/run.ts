@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = ["rating/engine.bench.ts", "rating/sql.bench.ts", "routing/routing.bench.ts", "ledger/ledger.bench.ts", "cdrs/cdrs.bench.ts", "reconciliation/reconciliation.bench.ts"];
+const benches = ["rating/engine.bench.ts", "rating/sql.bench.ts", "routing/routing.bench.ts", "ledger/ledger.bench.ts", "cdrs/cdrs.bench.ts", "reconciliation/reconciliation.bench.ts", "switch/switch.bench.ts"];
 const only = process.argv[2];
 let failed = 0;
 for (const b of benches) {

@@ -179,6 +179,24 @@ describe("reservations", () => {
     expect(granted).toBe(10);
   });
 
+  it("concurrent reservations of one customer share transactions; a call key asked twice while waiting is one reservation", async () => {
+    const c = await carrier("Credit Group Commit");
+    await pay(c, "1000");
+    await settles(() => gate.check(call(c)), (v) => v.allowed);
+    const keys = Array.from({ length: 60 }, (_, i) => `group-${i % 50}`); // the last 10 repeat earlier keys
+    const results = await Promise.all(keys.map((callKey) => gate.reserve({ ...call(c), callKey, maxDurationS: 600 })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const ids = results.map((r) => (r.ok ? r.reservationId : ""));
+    for (let i = 50; i < 60; i++) expect(ids[i]).toBe(ids[i - 50]);
+    const rows = await t.pool.query("SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS transactions FROM ledger_transfers WHERE tenant_id = $1 AND idempotency_key LIKE 'reserve:group-%'", [tenantId]);
+    expect(rows.rows[0].n).toBe(50);
+    // The first goes alone; the ones arriving while it is in flight go together.
+    expect(rows.rows[0].transactions).toBeLessThan(10);
+    const pending = BigInt((await t.pool.query("SELECT debits_pending_micros::text AS p FROM ledger_accounts WHERE tenant_id = $1 AND carrier_id = $2", [tenantId, c])).rows[0].p);
+    expect(pending).toBe(50n * U);
+    expect(await checkLedgerInvariants(t.db, { tenantId })).toMatchObject({ ok: true });
+  });
+
   it("two processes reserving at once on one customer still stay within one reservation of the balance", async () => {
     const c = await carrier("Credit Two Processes");
     await pay(c, "5");

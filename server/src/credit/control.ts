@@ -3,9 +3,9 @@ import { sql } from "drizzle-orm";
 import { createDb, inTransaction, type Db } from "../platform/db/client.js";
 import { spendRows } from "../ledger/balances.js";
 import { LEDGER_CHANNEL, parseAccountNotices, type AccountNotice } from "../ledger/notify.js";
-import { postTransfers } from "../ledger/post.js";
+import { postTransfers, type PostResult } from "../ledger/post.js";
 import { releaseKey } from "../ledger/reservations.js";
-import { LedgerRuleError, type AccountTotals } from "../ledger/engine/index.js";
+import { LedgerRuleError, type AccountTotals, type TransferRequest } from "../ledger/engine/index.js";
 import type { CreditGate, CreditRequest, CreditVerdict } from "./gate.js";
 import { ZERO_TOTALS, decideCustomer, decideSupplier, reservationMicros, spendWindowStart, type CarrierCredit } from "./engine/decide.js";
 import { SpendWindow } from "./engine/spend-window.js";
@@ -49,6 +49,19 @@ interface Hold {
 const key = (tenantId: string, carrierId: string) => `${tenantId}|${carrierId}`;
 const accountKey = (tenantId: string, carrierId: string, kind: string, currency: string) => `${tenantId}|${carrierId}|${kind}|${currency}`;
 
+type ReservationTransfer = Extract<TransferRequest, { op: "call_charge" }>;
+interface PostedReservation {
+  transfer: PostResult["results"][number]["transfers"][number];
+  replayed: boolean;
+  accounts: PostResult["accounts"];
+}
+interface QueuedReservation {
+  transfer: ReservationTransfer;
+  waiters: { resolve: (p: PostedReservation) => void; reject: (err: unknown) => void }[];
+}
+/** Most reservations posted in one transaction. */
+const RESERVATION_BATCH = 200;
+
 /**
  * Credit control: the `CreditGate` the routing decision calls, answering from memory.
  *
@@ -83,6 +96,8 @@ export class CreditControl implements CreditGate {
   private lastNoticeAt = 0;
   private loadedAt = 0;
   private readonly accountListeners: ((notice: AccountNotice) => void)[] = [];
+  /** Reservations waiting for their account's posting in flight, by customer account. */
+  private readonly reservationQueues = new Map<string, QueuedReservation[]>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -145,33 +160,26 @@ export class CreditControl implements CreditGate {
     const holdKey = accountKey(request.tenantId, request.carrierId, "customer", request.currency);
     this.holds.set(holdKey, [...(this.holds.get(holdKey) ?? []), hold]);
     try {
-      const result = await inTransaction(this.pool, (tx) =>
-        postTransfers(tx, {
-          tenantId: request.tenantId,
-          transfers: [
-            {
-              op: "call_charge",
-              pending: true,
-              key: `reserve:${request.callKey}`,
-              carrierId: request.carrierId,
-              currency: request.currency,
-              amountMicros: amount,
-              creditLimitMicros: request.currency === carrier.primaryCurrency ? carrier.customerCreditLimitMicros : 0n,
-              reference: { type: "call", id: request.callKey },
-              // Past the call's longest possible life the expiry job may void it (a lost CDR).
-              timeoutS: (request.maxDurationS ?? this.options.reservationSeconds) + this.options.reservationGraceS,
-            },
-          ],
-        }),
-      );
-      const transfer = result.results[0]!.transfers[0]!;
-      const account = result.accounts.find((a) => a.id === transfer.debitAccountId);
+      const posted = await this.postReservation(request.tenantId, holdKey, {
+        op: "call_charge",
+        pending: true,
+        key: `reserve:${request.callKey}`,
+        carrierId: request.carrierId,
+        currency: request.currency,
+        amountMicros: amount,
+        creditLimitMicros: request.currency === carrier.primaryCurrency ? carrier.customerCreditLimitMicros : 0n,
+        reference: { type: "call", id: request.callKey },
+        // Past the call's longest possible life the expiry job may void it (a lost CDR).
+        timeoutS: (request.maxDurationS ?? this.options.reservationSeconds) + this.options.reservationGraceS,
+      });
+      const transfer = posted.transfer;
+      const account = posted.replayed ? undefined : posted.accounts.find((a) => a.id === transfer.debitAccountId);
       if (account) {
         hold.accountId = account.id;
         hold.untilVersion = account.version;
         this.releaseHolds(holdKey);
       } else this.dropHold(holdKey, hold); // a replay: the reservation is already in the totals
-      return { ok: true, reservationId: transfer.id, amountMicros: transfer.amountMicros, replayed: result.replayed > 0 };
+      return { ok: true, reservationId: transfer.id, amountMicros: transfer.amountMicros, replayed: posted.replayed };
     } catch (err) {
       this.dropHold(holdKey, hold);
       if (err instanceof LedgerRuleError && err.code === "credit_limit_exceeded") {
@@ -179,6 +187,50 @@ export class CreditControl implements CreditGate {
         return { ok: false, verdict: { allowed: false, reason, detail: "the balance and credit limit do not cover the reservation (refused by the ledger)" } };
       }
       throw err;
+    }
+  }
+
+  /**
+   * Group commit: a reservation is posted at once when none of its account is in flight;
+   * the ones arriving meanwhile wait and go together in the next transaction. Each
+   * posting locks the customer's account row until it commits, so one transaction per
+   * call would queue every call of a busy customer on that lock, one commit at a time.
+   * A refused transfer (the credit limit) gets its error and the rest of its batch goes
+   * again; a key already waiting (a retried call) shares that wait and is a replay.
+   */
+  private postReservation(tenantId: string, queueKey: string, transfer: ReservationTransfer): Promise<PostedReservation> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.reservationQueues.get(queueKey);
+      const same = waiting?.find((q) => q.transfer.key === transfer.key);
+      if (same) same.waiters.push({ resolve: (p) => resolve({ ...p, replayed: true }), reject });
+      else if (waiting) waiting.push({ transfer, waiters: [{ resolve, reject }] });
+      else {
+        this.reservationQueues.set(queueKey, [{ transfer, waiters: [{ resolve, reject }] }]);
+        void this.flushReservations(tenantId, queueKey);
+      }
+    });
+  }
+
+  private async flushReservations(tenantId: string, queueKey: string): Promise<void> {
+    const queue = this.reservationQueues.get(queueKey)!;
+    while (queue.length) await this.postReservations(tenantId, queue.splice(0, RESERVATION_BATCH));
+    this.reservationQueues.delete(queueKey);
+  }
+
+  private async postReservations(tenantId: string, batch: QueuedReservation[]): Promise<void> {
+    try {
+      const result = await inTransaction(this.pool, (tx) => postTransfers(tx, { tenantId, transfers: batch.map((q) => q.transfer) }));
+      batch.forEach((q, i) => {
+        const [first, ...rest] = q.waiters;
+        const posted = { transfer: result.results[i]!.transfers[0]!, replayed: result.results[i]!.replayed, accounts: result.accounts };
+        first!.resolve(posted);
+        for (const w of rest) w.resolve(posted);
+      });
+    } catch (err) {
+      if (err instanceof LedgerRuleError && err.index !== null && batch.length > 1) {
+        for (const w of batch[err.index]!.waiters) w.reject(err);
+        await this.postReservations(tenantId, batch.filter((_, i) => i !== err.index));
+      } else for (const q of batch) for (const w of q.waiters) w.reject(err);
     }
   }
 

@@ -19,7 +19,13 @@ export const switchSettingsSchema = z.object({
   SWITCH_RPC_PORT: port.default(5071),
   /** Where Kamailio asks for route decisions. */
   PLATFORM_URL: z.url().default("http://127.0.0.1:3000"),
-  SWITCH_CHILDREN: z.coerce.number().int().min(1).max(64).default(4),
+  /** SIP worker processes. Each blocks on the platform's HTTP decision, so calls decided at once ≤ children (bench/switch). */
+  SWITCH_CHILDREN: z.coerce.number().int().min(1).max(64).default(16),
+  /**
+   * Kamailio's shared memory (-m, MB): every transaction (kept ~5 s after it ends) and
+   * dialog lives there, with the decision's JSON; the 64 MB default runs out near 400 CPS.
+   */
+  SWITCH_SHM_MB: z.coerce.number().int().min(64).max(8192).default(512),
   /** Calls are cut after this long unless the decision says less. */
   SWITCH_MAX_CALL_S: z.coerce.number().int().min(60).max(86_400).default(7200),
   /** No final answer from a supplier in this long: the attempt fails with 408 and the next route is tried. */

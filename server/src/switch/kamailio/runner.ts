@@ -80,7 +80,7 @@ export async function startSwitch(opts: {
   let backoffMs = 1000;
   const tail: string[] = [];
   const launch = () => {
-    const p = spawn(s.KAMAILIO_BIN, ["-DD", "-E", "-f", configPath, "-P", path.join(runDir, "kamailio.pid"), "-Y", runDir], { stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(s.KAMAILIO_BIN, ["-DD", "-E", "-m", String(s.SWITCH_SHM_MB), "-f", configPath, "-P", path.join(runDir, "kamailio.pid"), "-Y", runDir], { stdio: ["ignore", "ignore", "pipe"] });
     child = p;
     p.stderr!.setEncoding("utf8");
     p.stderr!.on("data", (chunk: string) => {
