@@ -86,3 +86,38 @@ export function useTableState<F extends string = never>(opts: { defaultPageSize?
     },
   };
 }
+
+/** The list query a server-paginated table shows (a TanStack query of a `Page`). */
+interface ListQuery<R> {
+  data?: { rows: R[]; total: number };
+  refetch: () => unknown;
+  isFetching: boolean;
+  isLoading: boolean;
+  isPlaceholderData: boolean;
+  error: unknown;
+}
+
+/**
+ * What every server-paginated DataTable takes from its URL state and its list query —
+ * rows, paging, sort, filters-cleared, refresh and loading states. Spread it, then add
+ * the table's own columns, filters and empty state.
+ */
+export function serverTableProps<F extends string, R>(t: TableState<F>, list: ListQuery<R>) {
+  return {
+    rows: list.data?.rows,
+    total: list.data?.total ?? 0,
+    page: t.page,
+    pageSize: t.pageSize,
+    onPageChange: t.setPage,
+    onPageSizeChange: t.setPageSize,
+    sort: t.sort,
+    onSortChange: t.setSort,
+    hasFilters: t.hasFilters,
+    onClearFilters: t.clearFilters,
+    onRefresh: () => list.refetch(),
+    isFetching: list.isFetching,
+    isLoading: list.isLoading,
+    stale: list.isPlaceholderData,
+    error: list.error,
+  };
+}

@@ -5,7 +5,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { FileMinus } from "lucide-react";
 import { DataTable, EmptyState, Page, PageHeader } from "../../components";
 import { api } from "../../lib/api";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
 import { Amount, useCarrierOptions } from "../ledger/shared";
@@ -59,27 +59,13 @@ export default function CreditNotesPage() {
         aria-label="Credit notes"
         tableId="credit-notes"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         filters={
           <div className="w-52">
             <SearchSelect value={t.filters.carrierId || null} onChange={(v) => t.setFilter("carrierId", v ?? "")} options={carriers.options} loading={carriers.loading} placeholder="All customers" clearLabel="All customers" aria-label="Customer" />
           </div>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<FileMinus />} title="No credit notes" description="Open an issued invoice and choose Credit note." />}
       />
     </Page>

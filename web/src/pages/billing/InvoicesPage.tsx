@@ -6,7 +6,7 @@ import { Plus, Receipt } from "lucide-react";
 import { ActionDock, Badge, Button, Checkbox, DataTable, Dialog, EmptyState, Field, Input, Page, PageHeader, Select, toast } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { FormError } from "../carriers/carrier/ui";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
@@ -71,16 +71,9 @@ export default function InvoicesPage() {
         aria-label="Invoices"
         tableId="invoices"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
         onRowClick={(r) => navigate(`/billing/invoices/${r.id}`)}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Customer name…" }}
         filters={
           <>
@@ -94,13 +87,6 @@ export default function InvoicesPage() {
             <Input size="sm" type="date" aria-label="Period to" value={t.filters.to} onChange={(e) => t.setFilter("to", e.target.value)} className="w-36" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<Receipt />} title={t.hasFilters ? "No invoices match" : "No invoices yet"} description="Generate one for a customer's billing period, or let the invoice-cycle job do it." />}
       />
       {canWrite && <GenerateDialog open={generating} onClose={() => setGenerating(false)} onDone={(i) => navigate(`/billing/invoices/${i.id}`)} />}

@@ -5,7 +5,7 @@ import { ArrowLeftRight, Plus } from "lucide-react";
 import { ActionDock, Badge, Button, DataTable, Dialog, EmptyState, Field, Input, KeyValue, Page, PageHeader, Select, Textarea, TimeCell, toast } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { MONEY_INPUT_RE } from "../carriers/carrier/money";
 import { FormError } from "../carriers/carrier/ui";
@@ -58,16 +58,9 @@ export default function NettingPage() {
         aria-label="Netting requests"
         tableId="netting"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
         onRowClick={(r) => setOpenId(r.id)}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         filters={
           <>
             <div className="w-52">
@@ -76,13 +69,6 @@ export default function NettingPage() {
             <Select size="sm" aria-label="Status" value={t.filters.status} onChange={(e) => t.setFilter("status", e.target.value)} placeholder="All statuses" options={(Object.keys(NETTING_STATUS) as NettingStatus[]).map((s) => ({ value: s, label: NETTING_STATUS[s].label }))} wrapperClassName="w-36" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<ArrowLeftRight />} title="No netting requests" description="Draft one for a bilateral carrier and period." />}
       />
       {canWrite && <NewNettingDialog open={creating} onClose={() => setCreating(false)} onCreated={(n) => setOpenId(n.id)} />}

@@ -7,7 +7,7 @@ import { ActionDock, Badge, Button, DataTable, EmptyState, Page, PageHeader, Sel
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatNumber } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import type { Carrier } from "./types";
 import { InterconnectsTable } from "./InterconnectsTable";
@@ -175,15 +175,8 @@ function CarriersTable({ onAdd }: { onAdd?: () => void }) {
       aria-label="Carriers"
       tableId="carriers"
       columns={columns}
-      rows={list.data?.rows}
-      total={list.data?.total ?? 0}
       getRowId={(c) => c.id}
-      page={t.page}
-      pageSize={t.pageSize}
-      onPageChange={t.setPage}
-      onPageSizeChange={t.setPageSize}
-      sort={t.sort}
-      onSortChange={t.setSort}
+      {...serverTableProps(t, list)}
       search={{ value: t.q, onChange: t.setQ, placeholder: "Search name or account number…" }}
       filters={
         <>
@@ -216,13 +209,6 @@ function CarriersTable({ onAdd }: { onAdd?: () => void }) {
           />
         </>
       }
-      hasFilters={t.hasFilters}
-      onClearFilters={t.clearFilters}
-      onRefresh={() => list.refetch()}
-      isFetching={list.isFetching}
-      isLoading={list.isLoading}
-      stale={list.isPlaceholderData}
-      error={list.error}
       onRowClick={(c) => navigate(`/carriers/${c.id}`)}
       rowClassName={(c) => (c.status !== "active" ? "text-fg-muted" : undefined)}
       emptyState={

@@ -7,7 +7,7 @@ import { Badge, Button, DataTable, EmptyState, Select } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatNumber } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import type { Interconnect } from "./types";
 import { CARRIER_TYPE_LABEL, CARRIER_TYPE_TONE, DIRECTION_LABEL, IC_STATUS_LABEL, IC_STATUS_TONE, label } from "./carrier/labels";
@@ -117,15 +117,8 @@ export function InterconnectsTable({ carrierId, direction, onAdd }: { carrierId?
       tableId={carrierId ? "carrier-interconnects" : "interconnects"}
       initialHidden={["addresses"]}
       columns={columns}
-      rows={list.data?.rows}
-      total={list.data?.total ?? 0}
       getRowId={(r) => r.id}
-      page={t.page}
-      pageSize={t.pageSize}
-      onPageChange={t.setPage}
-      onPageSizeChange={t.setPageSize}
-      sort={t.sort}
-      onSortChange={t.setSort}
+      {...serverTableProps(t, list)}
       search={{ value: t.q, onChange: t.setQ, placeholder: carrierId ? "Search interconnects…" : "Search interconnect or carrier…", autoFocus: !carrierId }}
       filters={
         <>
@@ -161,13 +154,6 @@ export function InterconnectsTable({ carrierId, direction, onAdd }: { carrierId?
           </Button>
         )
       }
-      hasFilters={t.hasFilters}
-      onClearFilters={t.clearFilters}
-      onRefresh={() => list.refetch()}
-      isFetching={list.isFetching}
-      isLoading={list.isLoading}
-      stale={list.isPlaceholderData}
-      error={list.error}
       onRowClick={(r) => navigate(`/carriers/interconnects/${r.id}`)}
       rowClassName={(r) => (r.status === "disabled" ? "text-fg-muted" : undefined)}
       emptyState={

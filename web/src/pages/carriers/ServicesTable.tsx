@@ -12,6 +12,7 @@ import { PrefixSummary } from "./interconnect/fields";
 import { useCarrierOptions } from "./interconnect/hooks";
 import { ServiceDialog } from "./interconnect/ServiceDialog";
 import { useListState } from "./interconnect/useListState";
+import { serverTableProps } from "../../lib/useTableState";
 import { useRoutingPlanOptions } from "../routing/RoutingPlanSelect";
 
 const FILTERS = ["status", "carrierId"] as const;
@@ -161,15 +162,8 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
         tableId={interconnectId ? "services-interconnect" : carrierId ? "services-carrier" : "services"}
         initialHidden={["updatedAt"]}
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(s) => s.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search name, carrier, prefix…", autoFocus: urlState }}
         filters={
           <>
@@ -206,13 +200,6 @@ export function ServicesTable({ carrierId, interconnectId, onAdd, urlState = fal
             </Button>
           )
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={setOpen}
         rowClassName={(s) => (s.status === "active" ? undefined : "text-fg-muted")}
         emptyState={

@@ -9,7 +9,7 @@ import { q850Name } from "../carriers/config/q850";
 import { MarginText } from "./CdrDetail";
 import type { ExportFilter } from "./ExportDialog";
 import { CarrierFilter, TimeRangeFilter } from "./filters";
-import type { TableState } from "../../lib/useTableState";
+import { serverTableProps, type TableState } from "../../lib/useTableState";
 import {
   DISPOSITION_LABEL,
   DISPOSITION_TONE,
@@ -191,16 +191,9 @@ export function CdrTable(props: {
       aria-label={props.label}
       tableId={props.label.toLowerCase().replace(/\W+/g, "-")}
       columns={props.columns}
-      rows={list.data?.rows}
-      total={list.data?.total ?? 0}
       totalCapped={list.data?.totalCapped}
       getRowId={(c) => c.id}
-      page={t.page}
-      pageSize={t.pageSize}
-      onPageChange={t.setPage}
-      onPageSizeChange={t.setPageSize}
-      sort={t.sort}
-      onSortChange={t.setSort}
+      {...serverTableProps(t, list)}
       search={{ value: t.q, onChange: t.setQ, placeholder: "Number prefix…", autoFocus: props.searchAutoFocus }}
       filters={
         <>
@@ -210,13 +203,6 @@ export function CdrTable(props: {
           {t.q !== "" && !numberQuery(t.q) && <span className="text-xs text-red-600 dark:text-red-400">Digits only (an optional leading +)</span>}
         </>
       }
-      hasFilters={t.hasFilters}
-      onClearFilters={t.clearFilters}
-      onRefresh={() => list.refetch()}
-      isFetching={list.isFetching}
-      isLoading={list.isLoading}
-      stale={list.isPlaceholderData}
-      error={list.error}
       onRowClick={props.onRowClick}
       initialHidden={props.initialHidden}
       emptyState={props.emptyState}

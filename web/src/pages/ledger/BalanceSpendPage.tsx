@@ -6,7 +6,7 @@ import { Gauge, Landmark, RotateCcw, Scale, Wallet } from "lucide-react";
 import { Badge, Card, CardBody, CardHeader, ConfirmDialog, DataTable, DropdownMenu, EmptyState, ErrorState, IconButton, Page, PageHeader, Select, SkeletonText, TimeCell, toast } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { SegmentedControl } from "../carriers/carrier/ui";
 import { Amount as LimitAmount, MoneyBadge } from "../carriers/carrier/ui";
@@ -224,15 +224,8 @@ function BalanceTable({ view }: { view: "spend" | "balances" }) {
         tableId={`balance-spend-${view}`}
         initialHidden={view === "balances" ? ["pending"] : undefined}
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => `${r.carrierId}:${r.currency}`}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search carrier…" }}
         filters={
           <>
@@ -240,13 +233,6 @@ function BalanceTable({ view }: { view: "spend" | "balances" }) {
             <Select size="sm" aria-label="Currency" value={t.filters.currency} onChange={(e) => t.setFilter("currency", e.target.value)} placeholder="All currencies" options={currencies.map((c) => ({ value: c, label: c }))} wrapperClassName="w-32" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<Wallet />} title="No carriers match" description="Every live carrier appears here in each of its currencies." />}
       />
       <ConfirmDialog

@@ -6,7 +6,7 @@ import { ArrowLeftRight, BookOpenCheck, Landmark, Undo2, X } from "lucide-react"
 import { Badge, Button, DataTable, EmptyState, IconButton, Page, PageHeader, Select, TimeCell } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { SegmentedControl } from "../carriers/carrier/ui";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
@@ -124,15 +124,8 @@ function AccountsTable({ onOpen }: { onOpen: (a: LedgerAccount) => void }) {
       aria-label="Ledger accounts"
       tableId="ledger-accounts"
       columns={columns}
-      rows={list.data?.rows}
-      total={list.data?.total ?? 0}
       getRowId={(a) => a.id}
-      page={t.page}
-      pageSize={t.pageSize}
-      onPageChange={t.setPage}
-      onPageSizeChange={t.setPageSize}
-      sort={t.sort}
-      onSortChange={t.setSort}
+      {...serverTableProps(t, list)}
       search={{ value: t.q, onChange: t.setQ, placeholder: "Search carrier…" }}
       filters={
         <>
@@ -148,13 +141,6 @@ function AccountsTable({ onOpen }: { onOpen: (a: LedgerAccount) => void }) {
           <Select size="sm" aria-label="Currency" value={t.filters.currency} onChange={(e) => t.setFilter("currency", e.target.value)} placeholder="All currencies" options={currencies.map((c) => ({ value: c, label: c }))} wrapperClassName="w-32" />
         </>
       }
-      hasFilters={t.hasFilters}
-      onClearFilters={t.clearFilters}
-      onRefresh={() => list.refetch()}
-      isFetching={list.isFetching}
-      isLoading={list.isLoading}
-      stale={list.isPlaceholderData}
-      error={list.error}
       onRowClick={onOpen}
       emptyState={<EmptyState icon={<BookOpenCheck />} title="No accounts yet" description="Accounts open with their first posting: a payment, a rated call or a supplier cost." />}
     />
@@ -278,15 +264,8 @@ function TransfersTable() {
         aria-label="Ledger transfers"
         tableId="ledger-transfers"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(x) => x.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Transfer id, key or reference id…" }}
         filters={
           <>
@@ -305,13 +284,6 @@ function TransfersTable() {
             <DayRange from={t.filters.from} to={t.filters.to} onChange={(f, to2) => t.setFilters({ from: f, to: to2 })} />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<ArrowLeftRight />} title={t.hasFilters ? "No transfers match" : "No transfers yet"} description="Payments, rated calls, supplier costs and reservations appear here as they post." />}
       />
       <ReverseDialog transfer={reversing} onClose={() => setReversing(null)} />

@@ -6,7 +6,7 @@ import { ArrowDownLeft, ArrowUpRight, Plus, Undo2, Wallet } from "lucide-react";
 import { ActionDock, Badge, Button, DataTable, EmptyState, IconButton, Page, PageHeader, Select, TimeCell } from "../../components";
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
 import { currencyOptions } from "../carriers/carrier/labels";
@@ -121,15 +121,8 @@ export default function PaymentsPage() {
         tableId="payments"
         initialHidden={["recordedBy", "createdAt"]}
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(p) => p.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Reference, carrier or note…" }}
         filters={
           <>
@@ -143,13 +136,6 @@ export default function PaymentsPage() {
             <DayRange from={t.filters.from} to={t.filters.to} onChange={(f, to) => t.setFilters({ from: f, to })} />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={
           <EmptyState
             icon={<Wallet />}

@@ -7,7 +7,7 @@ import { ActionDock, Badge, Button, DataTable, EmptyState, Page, PageHeader, Sel
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatNumber } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { PlanDialog } from "./PlanDialog";
 import { KIND_LABEL, KIND_TONE, formatRate, ratingKeys, type PlanKind, type RatingPlan } from "./types";
@@ -95,15 +95,8 @@ export default function RatingPlansPage() {
         aria-label="Rating plans"
         tableId="rating-plans"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(p) => p.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search plan name…" }}
         filters={
           <Select
@@ -116,13 +109,6 @@ export default function RatingPlansPage() {
             wrapperClassName="w-40"
           />
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={(p) => navigate(`/rating/plans/${p.id}`)}
         emptyState={
           <EmptyState

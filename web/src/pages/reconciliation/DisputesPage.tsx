@@ -6,7 +6,7 @@ import { Gavel } from "lucide-react";
 import { Badge, Button, DataTable, Dialog, EmptyState, Field, Input, KeyValue, Page, PageHeader, Select, Textarea, TimeCell, toast } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { MONEY_INPUT_RE } from "../carriers/carrier/money";
 import { FormError } from "../carriers/carrier/ui";
@@ -53,16 +53,9 @@ export default function DisputesPage() {
         aria-label="Disputes"
         tableId="supplier-disputes"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
         onRowClick={(r) => show(r.id)}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Supplier, invoice or note…" }}
         filters={
           <>
@@ -72,13 +65,6 @@ export default function DisputesPage() {
             <Select size="sm" aria-label="Status" value={t.filters.status} onChange={(e) => t.setFilter("status", e.target.value)} placeholder="All statuses" options={(Object.keys(DISPUTE_STATUS) as DisputeStatus[]).map((s) => ({ value: s, label: DISPUTE_STATUS[s].label }))} wrapperClassName="w-36" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<Gavel />} title={t.hasFilters ? "No disputes match" : "No disputes"} description="Open one from a reconciliation run's results." />}
       />
       <DisputeSheet id={openId} onClose={() => show(null)} />

@@ -6,7 +6,7 @@ import { FileSearch, Plus } from "lucide-react";
 import { ActionDock, Badge, Button, DataTable, Dialog, EmptyState, Field, Input, Page, PageHeader, ProgressBar, Select, TimeCell } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { FormError } from "../carriers/carrier/ui";
 import { SearchSelect } from "../carriers/interconnect/SearchSelect";
@@ -83,16 +83,9 @@ export default function ReconciliationRunsPage() {
         aria-label="Reconciliation runs"
         tableId="reconciliation-runs"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
         onRowClick={(r) => navigate(`/billing/reconciliation/${r.id}`)}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         filters={
           <>
             <div className="w-52">
@@ -101,13 +94,6 @@ export default function ReconciliationRunsPage() {
             <Select size="sm" aria-label="Status" value={t.filters.status} onChange={(e) => t.setFilter("status", e.target.value)} placeholder="All statuses" options={(Object.keys(RUN_STATUS) as RunStatus[]).map((s) => ({ value: s, label: RUN_STATUS[s].label }))} wrapperClassName="w-40" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<FileSearch />} title={t.hasFilters ? "No runs match" : "No reconciliations yet"} description="Start one for a supplier and period (or from a supplier invoice), then upload their CDR file." />}
       />
       {canWrite && <NewRunDialog open={creating} onClose={() => setCreating(false)} />}

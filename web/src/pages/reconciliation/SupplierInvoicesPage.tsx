@@ -6,7 +6,7 @@ import { FileSearch, Pencil, Plus, Receipt } from "lucide-react";
 import { ActionDock, Badge, Button, DataTable, Dialog, EmptyState, Field, IconButton, Input, Page, PageHeader, Select, Textarea, toast } from "../../components";
 import { api, fieldErrors } from "../../lib/api";
 import { useCan } from "../../lib/auth";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { MONEY_INPUT_RE } from "../carriers/carrier/money";
 import { FormError } from "../carriers/carrier/ui";
@@ -94,16 +94,9 @@ export default function SupplierInvoicesPage() {
         aria-label="Supplier invoices"
         tableId="supplier-invoices"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r) : undefined}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Invoice number or supplier…" }}
         filters={
           <>
@@ -113,13 +106,6 @@ export default function SupplierInvoicesPage() {
             <Select size="sm" aria-label="Status" value={t.filters.status} onChange={(e) => t.setFilter("status", e.target.value)} placeholder="All statuses" options={(Object.keys(INVOICE_STATUS) as InvoiceStatus[]).map((s) => ({ value: s, label: INVOICE_STATUS[s].label }))} wrapperClassName="w-36" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         emptyState={<EmptyState icon={<Receipt />} title={t.hasFilters ? "No invoices match" : "No supplier invoices yet"} description="Record what a supplier billed you for a period, then reconcile it against your CDRs." />}
       />
       {canWrite && <InvoiceDialog invoice={editing} onClose={() => setEditing(null)} />}

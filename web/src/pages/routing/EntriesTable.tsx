@@ -4,7 +4,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { ChevronRight, Ellipsis, Layers, Pencil, Plus, Route, Trash2 } from "lucide-react";
 import { Badge, Button, ConfirmDialog, DataTable, DropdownMenu, EmptyState, IconButton, Select, TimeCell, toast } from "../../components";
 import { api } from "../../lib/api";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { formatRate } from "../rating/types";
 import { STATE_TONE, STRATEGIES, STRATEGY_LABEL, STRATEGY_TONE, routingKeys, type Candidate, type RoutingEntry, type RoutingPlan } from "./types";
@@ -143,15 +143,8 @@ export function EntriesTable({ plan, onAdd, onEdit, simulateServiceId }: { plan:
         aria-label="Routing entries"
         tableId="routing-entries"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(r) => r.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Prefix digits or description…" }}
         filters={
           <>
@@ -171,13 +164,6 @@ export function EntriesTable({ plan, onAdd, onEdit, simulateServiceId }: { plan:
             <Select size="sm" aria-label="Strategy" value={t.filters.strategy} onChange={(e) => t.setFilter("strategy", e.target.value)} placeholder="All strategies" options={STRATEGIES.map((s) => ({ value: s, label: STRATEGY_LABEL[s] }))} wrapperClassName="w-48" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={onEdit}
         rowClassName={(r) => (r.state === "expired" ? "text-fg-muted" : undefined)}
         emptyState={

@@ -7,7 +7,7 @@ import { ActionDock, Button, DataTable, DropdownMenu, EmptyState, IconButton, Pa
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatNumber } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 import { currencyOptions } from "../carriers/carrier/labels";
 import { DeletePlanDialog, PlanDialog } from "./PlanDialog";
@@ -109,15 +109,8 @@ export default function RoutingPlansPage() {
         aria-label="Routing plans"
         tableId="routing-plans"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(p) => p.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search plan name…" }}
         filters={
           <Select
@@ -130,13 +123,6 @@ export default function RoutingPlansPage() {
             wrapperClassName="w-36"
           />
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={(p) => navigate(`/routing/plans/${p.id}`)}
         emptyState={
           <EmptyState

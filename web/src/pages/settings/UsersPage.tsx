@@ -7,7 +7,7 @@ import { ActionDock, Badge, Button, ConfirmDialog, DataTable, DropdownMenu, Empt
 import { api } from "../../lib/api";
 import { useCan, useMe } from "../../lib/auth";
 import { formatNumber, initials, roleLabel } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import { ROLES, type Page as ListPage, type User } from "../../lib/types";
 import { RolesMatrix } from "./RolesMatrix";
 import { UserDialog } from "./UserDialog";
@@ -261,15 +261,8 @@ export default function UsersPage() {
           aria-label="Users"
           tableId="users"
           columns={columns}
-          rows={list.data?.rows}
-          total={list.data?.total ?? 0}
           getRowId={(u) => u.id}
-          page={t.page}
-          pageSize={t.pageSize}
-          onPageChange={t.setPage}
-          onPageSizeChange={t.setPageSize}
-          sort={t.sort}
-          onSortChange={t.setSort}
+          {...serverTableProps(t, list)}
           search={{ value: t.q, onChange: t.setQ, placeholder: "Search name or email…" }}
           filters={
             <>
@@ -296,13 +289,6 @@ export default function UsersPage() {
               />
             </>
           }
-          hasFilters={t.hasFilters}
-          onClearFilters={t.clearFilters}
-          onRefresh={() => list.refetch()}
-          isFetching={list.isFetching}
-          isLoading={list.isLoading}
-          stale={list.isPlaceholderData}
-          error={list.error}
           selectable={canWrite}
           rowSelection={selection}
           onRowSelectionChange={setSelection}

@@ -7,7 +7,7 @@ import { Badge, Button, DataTable, Dialog, DropdownMenu, EmptyState, IdCell, Inp
 import { api } from "../../lib/api";
 import { entityPrefix, formatDateTime, formatFull, formatNumber, shortId, zonedDayStartIso } from "../../lib/format";
 import { copyText } from "../../lib/hooks";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { ActorType, AuditEvent, Page as ListPage } from "../../lib/types";
 
 const FILTERS = ["entityType", "action", "actorType", "from", "to", "entityId"] as const;
@@ -167,15 +167,8 @@ export default function AuditLogPage() {
         aria-label="Audit events"
         tableId="audit"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(e) => e.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search actor or action…" }}
         filters={
           <>
@@ -205,13 +198,6 @@ export default function AuditLogPage() {
             )}
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-          stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={setOpen}
         initialHidden={["requestId"]}
         emptyState={<EmptyState icon={<ScrollText />} title="No audit events yet" description="Changes made in the console or through the API are recorded here." />}

@@ -6,7 +6,7 @@ import { Badge, Button, DataTable, Dialog, EmptyState, ErrorState, KeyValue, Pag
 import { api } from "../../lib/api";
 import { useCan } from "../../lib/auth";
 import { formatFull, formatNumber } from "../../lib/format";
-import { useTableState } from "../../lib/useTableState";
+import { useTableState, serverTableProps } from "../../lib/useTableState";
 import type { Page as ListPage } from "../../lib/types";
 
 type MailStatus = "queued" | "sent" | "failed" | "outbox_only";
@@ -136,15 +136,8 @@ export default function MailOutboxPage() {
         aria-label="Mail"
         tableId="mail-outbox"
         columns={columns}
-        rows={list.data?.rows}
-        total={list.data?.total ?? 0}
         getRowId={(m) => m.id}
-        page={t.page}
-        pageSize={t.pageSize}
-        onPageChange={t.setPage}
-        onPageSizeChange={t.setPageSize}
-        sort={t.sort}
-        onSortChange={t.setSort}
+        {...serverTableProps(t, list)}
         search={{ value: t.q, onChange: t.setQ, placeholder: "Search subject or recipient…" }}
         filters={
           <>
@@ -160,13 +153,6 @@ export default function MailOutboxPage() {
             <Select size="sm" aria-label="About" value={t.filters.relatedType} onChange={(e) => t.setFilter("relatedType", e.target.value)} placeholder="About anything" options={RELATED.map((r) => ({ value: r, label: r }))} wrapperClassName="w-40" />
           </>
         }
-        hasFilters={t.hasFilters}
-        onClearFilters={t.clearFilters}
-        onRefresh={() => list.refetch()}
-        isFetching={list.isFetching}
-        isLoading={list.isLoading}
-        stale={list.isPlaceholderData}
-        error={list.error}
         onRowClick={(m) => setOpenId(m.id)}
         initialHidden={["attempts"]}
         emptyState={<EmptyState icon={<Mail />} title="No mail yet" description="Credit alerts, invoices and statements sent by e-mail appear here." />}
