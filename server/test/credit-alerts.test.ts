@@ -68,6 +68,10 @@ describe("credit alerts", () => {
     expect(f.mails[0]!.subject).toBe("Low balance: Alerting Low Co (-11.00 USD)");
     expect(f.mails[0]!.text_body.trim()).toBe("Alerting Low Co balance is -11.00 USD, threshold -10.00.");
 
+    // The carrier's Credit Alerts tab shows it fired, and when.
+    const listed = (await admin.request("GET", `/api/carriers/${carrierId}/credit-alerts`)).json.rows;
+    expect(listed).toEqual([expect.objectContaining({ id: alertId, state: "fired", firedAt: expect.any(String) })]);
+
     await charge(carrierId, 5n); // −16: still below, no new alert
     await pay(carrierId, "8"); // −8: above the threshold but below the reset: still fired
     f = await fired(alertId, "Alerting Low Co");
@@ -76,6 +80,7 @@ describe("credit alerts", () => {
 
     await pay(carrierId, "4"); // −4: past the reset, re-armed
     expect((await fired(alertId, "Alerting Low Co")).state).toBe("armed");
+    expect((await admin.request("GET", `/api/carriers/${carrierId}/credit-alerts`)).json.rows[0]).toMatchObject({ state: "armed" });
     await charge(carrierId, 10n); // −14: crosses again
     f = await fired(alertId, "Alerting Low Co");
     expect(f).toMatchObject({ notifications: 2, state: "fired" });

@@ -57,9 +57,16 @@ const alertDto = (row: typeof creditAlerts.$inferSelect) => {
   return { ...rest, threshold: thresholdMicros, resetThreshold: resetThresholdMicros };
 };
 
+/** The carrier's alerts with where each stands (armed, or fired once and when), from credit/alerts.ts's state rows. */
 export async function listCreditAlerts(db: Db, params: { tenantId: string; carrierId: string }) {
   await getCarrierRow(db, { tenantId: params.tenantId, id: params.carrierId });
-  return (await db.select().from(creditAlerts).where(liveAlert(params.tenantId, params.carrierId)).orderBy(creditAlerts.type, creditAlerts.thresholdMicros)).map(alertDto);
+  const rows = await db.select().from(creditAlerts).where(liveAlert(params.tenantId, params.carrierId)).orderBy(creditAlerts.type, creditAlerts.thresholdMicros);
+  const states = await db.$client.query<{ alert_id: string; state: "armed" | "fired"; fired_at: Date | null }>(
+    "SELECT alert_id, state, fired_at FROM credit_alert_states WHERE tenant_id = $1 AND alert_id = ANY($2::uuid[])",
+    [params.tenantId, rows.map((r) => r.id)],
+  );
+  const byId = new Map(states.rows.map((r) => [r.alert_id, r]));
+  return rows.map((r) => ({ ...alertDto(r), state: byId.get(r.id)?.state ?? "armed", firedAt: byId.get(r.id)?.fired_at ?? null }));
 }
 
 async function validateAlert(tx: TxDb, tenantId: string, carrierId: string, input: AlertInput) {

@@ -132,6 +132,9 @@ export const creditAlertDto = z.object({
   template: z.string(),
   recipientContactIds: z.array(z.uuid()),
   enabled: z.boolean(),
+  /** In the list: armed (fires when crossed) or fired (once, until the value crosses back past the reset threshold). */
+  state: z.enum(["armed", "fired"]).optional(),
+  firedAt: timestamp.nullable().optional(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

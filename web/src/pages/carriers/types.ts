@@ -188,6 +188,9 @@ export interface CreditAlert {
   template: string;
   recipientContactIds: string[];
   enabled: boolean;
+  /** Present in the list: armed, or fired once (re-arms past the reset threshold). */
+  state?: "armed" | "fired";
+  firedAt?: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -10,6 +10,7 @@ import { SIGNED_MONEY_INPUT_RE, formatMoney, moneyForInput, sameMoney, toMicros 
 import { keys, useContacts, useCreditAlerts } from "./queries";
 import { useClientTable } from "./useClientTable";
 import { FormError } from "./ui";
+import { formatFull, formatRelative } from "../../../lib/format";
 
 const matches = (a: CreditAlert, q: string) => [ALERT_TYPE_LABEL[a.type] ?? a.type, a.template, a.currency].some((s) => s.toLowerCase().includes(q));
 
@@ -76,6 +77,20 @@ export function CreditAlertsTab({ carrier, canWrite, adding, setAdding }: { carr
           const names = row.original.recipientContactIds.map((id) => contactName.get(id) ?? "(deleted contact)");
           return <span title={names.join(", ")}>{names.join(", ") || <span className="text-fg-subtle">—</span>}</span>;
         },
+      },
+      {
+        id: "state",
+        header: "State",
+        cell: ({ row }) =>
+          row.original.state === "fired" ? (
+            <Badge tone="warning" dot title={row.original.firedAt ? `Fired ${formatFull(row.original.firedAt)}; re-arms past the reset threshold` : undefined}>
+              Fired {row.original.firedAt ? formatRelative(row.original.firedAt) : ""}
+            </Badge>
+          ) : (
+            <Badge tone="neutral" title="Fires once when the threshold is crossed">
+              Armed
+            </Badge>
+          ),
       },
       {
         id: "enabled",
