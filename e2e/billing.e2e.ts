@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
 import { cdrOf, createTraffic, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * Customer billing in a real browser: usage comes through the API; the clerk generates an
@@ -31,17 +31,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
-  const admin = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@demo.didtron.local", password: "didtron-demo" }) });
-  expect(admin.status).toBe(200);
-  const cookie = admin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrfToken } = (await admin.json()) as { csrfToken: string };
-  request = async (method, url, body) => {
-    const headers: Record<string, string> = { cookie, "x-csrf-token": csrfToken };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const r = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null };
-  };
+  request = await apiSession(server.url, "admin@demo.didtron.local");
+
 });
 
 afterAll(async () => {
@@ -51,23 +42,8 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(400);
-  await screenshot(page, name);
-}
-async function shots(name: string) {
-  await shot(`${name}-light`);
-  await setTheme("Dark");
-  await shot(`${name}-dark`);
-  await setTheme("Light");
-}
+const { shot, shots } = themedShots(() => page);
+
 async function pick(scope: Page | ReturnType<Page["getByRole"]>, label: string, name: string) {
   await scope.getByRole("button", { name: label }).click();
   await page.getByLabel("Search options").fill(name.split(" ")[0]!);

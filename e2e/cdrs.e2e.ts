@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
 import { cdrOf, createTraffic, importAndApply, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * CDRs in a real browser: traffic and CDRs are created through the API, then the CDRs
@@ -33,7 +33,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  request = await apiSession("admin@demo.didtron.local");
+  request = await apiSession(server.url, "admin@demo.didtron.local");
 });
 
 afterAll(async () => {
@@ -43,39 +43,13 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The API as a signed-in user: session cookie plus the CSRF token on writes. */
-async function apiSession(email: string): Promise<Requester> {
-  const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "didtron-demo" }) });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method, url, body) => {
-    const headers: Record<string, string> = { cookie, "x-csrf-token": csrfToken };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const r = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null };
-  };
-}
-
 async function waitRated() {
   await expect
     .poll(async () => (await request("GET", `/api/cdrs?ratingStatus=pending&from=${iso(Date.now() - 3 * 86_400_000)}&to=${iso(Date.now() + HOUR)}`)).json.total, { timeout: 30_000 })
     .toBe(0);
 }
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
-
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(300);
-  await screenshot(page, name);
-}
+const { setTheme, shot } = themedShots(() => page);
 
 const table = () => page.getByRole("table", { name: "CDRs" });
 const bodyRows = () => table().locator("tbody tr");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, screenshot, startServer, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Interconnect detail (Digitalk's ingress 5 tabs + Services, egress 6 tabs), the
@@ -30,14 +30,7 @@ afterAll(async () => {
   await dropDb?.();
 });
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  const dark = name === "Dark";
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(dark);
-  // Let colour transitions finish before a screenshot.
-  await page.waitForTimeout(400);
-}
+const { setTheme } = themedShots(() => page);
 
 const tabNames = async () => (await page.getByRole("tablist", { name: "Page sections" }).getByRole("tab").allTextContents()).map((t) => t.replace(/\d+$/, "").trim());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Ledger and payments in a real browser: record a customer payment through the dialog,
@@ -35,18 +35,7 @@ afterAll(async () => {
 
 const dialog = () => page.getByRole("dialog");
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
-
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(250);
-  await screenshot(page, name);
-}
+const { setTheme, shot } = themedShots(() => page);
 
 /** Types an amount and makes sure it is still there right before submitting (a loaded run once lost it). */
 async function fillAmount(scope: ReturnType<typeof dialog>, value: string) {

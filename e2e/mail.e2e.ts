@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createPool, inTransaction } from "../server/src/platform/db/client.js";
 import { postTransfers } from "../server/src/ledger/post.js";
 import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, screenshot, startServer, type RunningServer, themedShots } from "./support.js";
 
 /**
  * A credit alert fired by a posting reaches the Mail Outbox (no SMTP configured: the
@@ -31,11 +31,7 @@ afterAll(async () => {
   await dropDb?.();
 });
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
+const { setTheme } = themedShots(() => page);
 
 describe("mail outbox", () => {
   it("a low-balance alert fired by a charge shows in the outbox with its body", async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Rating in a real browser: create a plan, import a deck through the wizard (first a
@@ -41,18 +41,7 @@ afterAll(async () => {
 
 const dialog = () => page.getByRole("dialog");
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
-
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(250);
-  await screenshot(page, name);
-}
+const { setTheme, shot } = themedShots(() => page);
 
 async function openTab(name: RegExp) {
   await page.getByRole("tab", { name }).click();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
 import { cdrOf, createTraffic, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * Supplier reconciliation in a real browser: our CDRs and a supplier invoice come through
@@ -30,18 +30,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
-  const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "billing@demo.didtron.local", password: "didtron-demo" }) });
-  const admin = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@demo.didtron.local", password: "didtron-demo" }) });
-  expect([login.status, admin.status]).toEqual([200, 200]);
-  const cookie = admin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrfToken } = (await admin.json()) as { csrfToken: string };
-  request = async (method, url, body) => {
-    const headers: Record<string, string> = { cookie, "x-csrf-token": csrfToken };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const r = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null };
-  };
+  await apiSession(server.url, "billing@demo.didtron.local"); // the clerk can sign in
+  request = await apiSession(server.url, "admin@demo.didtron.local");
+
 });
 
 afterAll(async () => {
@@ -51,26 +42,7 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-}
-
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(300);
-  await screenshot(page, name);
-}
-
-/** Light and dark screenshots of what is on screen. */
-async function shots(name: string) {
-  await shot(`${name}-light`);
-  await setTheme("Dark");
-  await shot(`${name}-dark`);
-  await setTheme("Light");
-}
+const { setTheme, shot, shots } = themedShots(() => page);
 
 // Theirs: A matches, B is charged more than we rated it, D is a call we have no record of; our C is missing from their file.
 const THEIRS = ["Ref,CLD,Start,Billed Sec,Charge,Dest", "rec-A,442071230001,2026-11-20T10:00:00Z,60,0.006,UK", "rec-B,442071230002,2026-11-20T10:05:01Z,60,0.0095,UK", "rec-D,442071230004,2026-11-20T10:20:00Z,120,0.012,UK", "rec-E,,2026-11-20T10:30:00Z,60,0.006,UK"].join("\n");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Routing in a real browser: an FX rate and a routing plan with an LCR entry created
@@ -37,26 +37,7 @@ afterAll(async () => {
 
 const dialog = () => page.getByRole("dialog");
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-  await page.waitForTimeout(400);
-}
-
-async function shot(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(250);
-  await screenshot(page, name);
-}
-
-async function shots(name: string) {
-  await shot(`${name}-light`);
-  await setTheme("Dark");
-  await shot(`${name}-dark`);
-  await setTheme("Light");
-}
+const { setTheme, shot, shots } = themedShots(() => page);
 
 /** The API as the signed-in browser calls it (session cookie + CSRF token). */
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -4,6 +4,8 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { freePort } from "../server/src/platform/db/embedded.js";
 import { repoRoot } from "../server/src/platform/config.js";
+import { expect } from "vitest";
+import type { Requester } from "../server/test/cdrs-fixture.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS_DIR = path.join(repoRoot, "test-results", "screenshots");
@@ -61,4 +63,47 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SHOTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/**
+ * Theme switching and screenshots for one test file's page (passed as a getter: the
+ * page is created in `beforeAll`). `shot` dismisses toasts and lets colour transitions
+ * settle first; `shots` takes light and dark and ends in light.
+ */
+export function themedShots(getPage: () => Page) {
+  const setTheme = async (name: "Light" | "Dark") => {
+    const page = getPage();
+    await page.getByRole("button", { name: "Toggle theme" }).click();
+    await page.getByRole("menuitem", { name }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
+  };
+  const shot = async (name: string) => {
+    const page = getPage();
+    const dismiss = page.getByRole("button", { name: "Dismiss notification" });
+    while (await dismiss.count()) await dismiss.first().click();
+    await page.waitForTimeout(400);
+    await screenshot(page, name);
+  };
+  const shots = async (name: string) => {
+    await shot(`${name}-light`);
+    await setTheme("Dark");
+    await shot(`${name}-dark`);
+    await setTheme("Light");
+  };
+  return { setTheme, shot, shots };
+}
+
+/** The API as a signed-in user of a running server: session cookie, plus the CSRF token on writes. */
+export async function apiSession(baseUrl: string, email: string, password = "didtron-demo"): Promise<Requester> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  if (login.status !== 200) throw new Error(`sign-in as ${email}: ${login.status}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, url, body) => {
+    const headers: Record<string, string> = { cookie, "x-csrf-token": csrfToken };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const r = await fetch(`${baseUrl}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : null };
+  };
 }

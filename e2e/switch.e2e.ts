@@ -11,7 +11,7 @@ import { createPool } from "../server/src/platform/db/client.js";
 import { freePort } from "../server/src/platform/db/embedded.js";
 import { switchSettingsSchema } from "../server/src/switch/kamailio/render.js";
 import { startSwitch, type RunningSwitch } from "../server/src/switch/kamailio/runner.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * The switch pages in a real browser: Switch Status and Active Calls with no switch
@@ -48,7 +48,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
-  request = await apiSession(EMAIL);
+  request = await apiSession(server.url, EMAIL);
 }, 120_000);
 
 afterAll(async () => {
@@ -61,44 +61,13 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The API as a signed-in user: session cookie plus the CSRF token on writes. */
-async function apiSession(email: string): Promise<Requester> {
-  const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "didtron-demo" }) });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method, url, body) => {
-    const headers: Record<string, string> = { cookie, "x-csrf-token": csrfToken };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const r = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null };
-  };
-}
-
 async function post(url: string, body: unknown): Promise<string> {
   const r = await request("POST", url, body);
   if (r.status !== 201) throw new Error(`${url}: ${r.status} ${JSON.stringify(r.json)}`);
   return r.json.id as string;
 }
 
-async function setTheme(name: "Light" | "Dark") {
-  await page.getByRole("button", { name: "Toggle theme" }).click();
-  await page.getByRole("menuitem", { name }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(name === "Dark");
-  await page.waitForTimeout(400);
-}
-
-/** Light and dark screenshots of what is on screen; ends in light. */
-async function shots(name: string) {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while (await dismiss.count()) await dismiss.first().click();
-  await page.waitForTimeout(300);
-  await screenshot(page, `${name}-light`);
-  await setTheme("Dark");
-  await screenshot(page, `${name}-dark`);
-  await setTheme("Light");
-}
+const { shots } = themedShots(() => page);
 
 /** sipp answering calls and OPTIONS (-aa) on SUPPLIER_IP:5070. */
 function startSupplier(): Promise<void> {
