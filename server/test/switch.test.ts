@@ -107,6 +107,18 @@ function invite(fromIp: string, dialled: string, switchPort = sipPort): Promise<
   });
 }
 
+interface LiveCall {
+  switchId: string;
+  callId: string;
+  to: string;
+  state: string;
+}
+/** Whether the call to `number` is up (answered and acknowledged) on the switch. */
+async function answered(number: string): Promise<boolean> {
+  const calls = (await admin.request("GET", "/api/switch/calls")).json as LiveCall[];
+  return calls.some((c) => c.to.includes(number) && c.state === "answered");
+}
+
 async function spoolRows() {
   return (await t.pool.query("SELECT call_id, attempt, sip_status, egress_interconnect_id FROM switch_cdr_spool ORDER BY id")).rows;
 }
@@ -147,7 +159,7 @@ beforeAll(async () => {
     SWITCH_CHILDREN: "2",
     SWITCH_RING_TIMEOUT_S: "5",
   });
-  sw = await startSwitch({ pool: t.pool, databaseUrl: t.url, settings, dataDir: tmp, log: () => {}, heartbeatMs: 500 });
+  sw = await startSwitch({ pool: t.pool, databaseUrl: t.url, settings, dataDir: tmp, log: (m) => process.env.SIP_DEBUG && console.log(m), heartbeatMs: 500 });
 }, 120_000);
 
 afterAll(async () => {
@@ -266,7 +278,7 @@ describe("Kamailio in the call path", () => {
     await post(`/api/interconnects/${ingress}/services`, { name: "SW limited svc", techPrefix: "3003#", ratingPlanId: svc.sell, routingPlanId: svc.routes });
     await supplier(SUPPLIER_A, 200);
     const first = customerCall("3003#442071231001", 5098, { fromIp: LIMITED_IP, holdMs: 3000 });
-    await expect.poll(async () => (await sw.rpc<{ all: number }>("dlg.stats_active")).all, { timeout: 8000 }).toBe(1);
+    await expect.poll(() => answered("442071231001"), { timeout: 8000 }).toBe(true);
     expect(await invite(LIMITED_IP, "3003#442071231002")).toBe(503);
     expect(await first).toBe(0);
     await stopSuppliers();
@@ -280,6 +292,22 @@ describe("Kamailio in the call path", () => {
     await stopSuppliers();
     await expect.poll(async () => (await spoolRows()).length, { timeout: 5000 }).toBe(4);
     expect((await spoolRows()).map((r) => r.sip_status).sort()).toEqual([200, 486, 486, 503]);
+    await pullSpool(t.pool, t.jobs);
+  });
+
+  it("a call hung up from the console ends on both sides and still writes its CDR", async () => {
+    await supplier(SUPPLIER_A, 200);
+    const call = customerCall("1001#442071239100", 5099, { holdMs: 30_000 });
+    await expect.poll(() => answered("442071239100"), { timeout: 8000 }).toBe(true);
+    const live = ((await admin.request("GET", "/api/switch/calls")).json as LiveCall[]).find((c) => c.to.includes("442071239100"))!;
+    expect((await admin.request("POST", "/api/switch/calls/hangup", { switchId: live.switchId, callId: live.callId })).status).toBe(200);
+    // sipp's scenario expected to hang up itself: the switch's BYE ends it early (as a failed scenario).
+    await call;
+    await stopSuppliers();
+    // The dialog ends once both BYEs are answered or time out (fr_timer, 2 s).
+    await expect.poll(spoolRows, { timeout: 15_000 }).toHaveLength(1);
+    // Under its own Call-ID: an RPC-ended dialog has no message of its own to take it from.
+    expect((await spoolRows())[0]).toMatchObject({ call_id: live.callId, attempt: 1, sip_status: 200, egress_interconnect_id: egressA });
     await pullSpool(t.pool, t.jobs);
   });
 

@@ -93,12 +93,15 @@ export interface ActiveCall {
   attempt: number | null;
 }
 
+/** Kamailio keeps an ended dialog a moment in state 5 (deleted): it is not a call any more. */
+const isLive = (d: RpcDialog) => d.state >= 1 && d.state <= 4;
+
 /** A tenant's live calls on every connected switch. */
 export async function activeCalls(db: Db, params: { tenantId: string }): Promise<ActiveCall[]> {
   const out: ActiveCall[] = [];
   for (const node of (await switchNodes(db)).filter((n) => n.connected)) {
     const dialogs = (await rpcCall<RpcDialog[] | undefined>(node.rpcUrl, "dlg.list").catch(() => [])) ?? [];
-    for (const d of dialogs) {
+    for (const d of dialogs.filter(isLive)) {
       const v = vars(d);
       if (v.tenant !== params.tenantId) continue;
       const answered = v.answer ? new Date(Number(v.answer) * 1000) : null;
@@ -126,7 +129,7 @@ export async function hangUp(tx: TxDb, actor: Actor, params: { switchId: string;
   const node = (await switchNodes(tx)).find((n) => n.id === params.switchId && n.connected);
   if (!node) throw notFound("Connected switch");
   const dialogs = (await rpcCall<RpcDialog[] | undefined>(node.rpcUrl, "dlg.list")) ?? [];
-  const d = dialogs.find((x) => x["call-id"] === params.callId && vars(x).tenant === actor.tenantId);
+  const d = dialogs.find((x) => isLive(x) && x["call-id"] === params.callId && vars(x).tenant === actor.tenantId);
   if (!d) throw notFound("Active call");
   await rpcCall(node.rpcUrl, "dlg.end_dlg", [d.h_entry, d.h_id]);
   await recordAudit(tx, actor, { action: "call.hang_up", entityType: "call", entityId: null, before: { switchId: node.id, callId: params.callId, from: d.from_uri, to: d.to_uri }, after: null });
