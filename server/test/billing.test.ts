@@ -303,8 +303,9 @@ describe("FX: a carrier billed in EUR for usage rated in USD", () => {
     ].map((c, i) => cdrOf(tr, { ...c, ingressInterconnectId: ingress.json.id, calledNumber: "7007#441632960000", callId: `fx-${i}` }));
     await ingest(calls);
     // Every call costs 66 s × 0.015/min = 0.0165 USD.
+    // Posted by the rating job: polled, not read once.
+    await expect.poll(() => customerBalance(fxCarrier, "USD")).toBe(-49_500n);
     const usdBefore = await customerBalance(fxCarrier, "USD");
-    expect(usdBefore).toBe(-49_500n);
     // November is not over in this carrier's calendar at "now" (25 Nov): bill October... which has one call before any rate.
     expect((await billing.request("POST", "/api/invoices/generate", { carrierId: fxCarrier, periodDate: "2026-10-01" })).json.error.code).toBe("fx_rate_missing");
     const nov = await inTransaction(t.pool, (tx) => generateInvoice(tx, systemActor(tenantId, "test"), { carrierId: fxCarrier, periodDate: "2026-11-01", issue: true }, new Date("2026-12-01T00:00:00Z")));
