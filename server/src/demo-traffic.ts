@@ -4,8 +4,9 @@ import { inTransaction } from "./platform/db/client.js";
 import { formatMoney } from "./platform/money.js";
 import type { JobQueue } from "./platform/jobs/boss.js";
 import { systemActor } from "./audit/audit.js";
-import { oneChunk, ingestChunks } from "./cdrs/ingest.js";
-import type { CdrInput } from "./cdrs/model.js";
+import { oneChunk, ingestChunks, validateRows } from "./cdrs/ingest.js";
+import { spoolToCdr, type SpoolRow } from "./switch/cdr-pull.js";
+import type { DecisionDto } from "./routing/model.js";
 import { rateBatch } from "./cdrs/rate.js";
 import { recordPayment } from "./ledger/operations.js";
 import { paymentCreate } from "./ledger/model.js";
@@ -65,7 +66,35 @@ export async function seedDemoTraffic(pool: pg.Pool, jobs: JobQueue, app: Fastif
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rng() * 10)).join("");
   const total = opts.calls ?? 2400;
   const span = now.getTime() - lastMonth.getTime();
-  const cdrs: CdrInput[] = [];
+  // Each attempt is built as the switch's spool row would be and mapped by the same
+  // spoolToCdr (dispositions, Q.850 from the tenant's release cause mapping, billed seconds).
+  const causes = await pool.query<{ sip_code: number; q850_cause: number }>("SELECT sip_code, q850_cause FROM release_cause_mappings WHERE tenant_id = $1", [tenantId]);
+  const q850 = new Map(causes.rows.map((c) => [c.sip_code, c.q850_cause]));
+  const attempts: Record<string, unknown>[] = [];
+  const push = (a: { callId: string; attempt: number; decision: DecisionDto; egressId: string; dialled: string; startMs: number; pddMs: number; answeredS: number | null; status: number }) => {
+    const ring = a.startMs + a.pddMs;
+    const answer = ring + 4000;
+    const row: SpoolRow = {
+      id: "0",
+      tenant_id: tenantId,
+      switch_id: "demo",
+      call_id: a.callId,
+      attempt: a.attempt,
+      decision_ref: null,
+      final: true,
+      ingress_interconnect_id: a.decision.ingress!.interconnect.id,
+      service_id: a.decision.service!.id,
+      egress_interconnect_id: a.egressId,
+      calling: a.decision.numbers.calling,
+      called: a.dialled,
+      start_at: new Date(a.startMs),
+      ring_at: new Date(ring),
+      answer_at: a.answeredS === null ? null : new Date(answer),
+      end_at: new Date(a.answeredS === null ? ring + 200 : answer + a.answeredS * 1000),
+      sip_status: a.status,
+    };
+    attempts.push(spoolToCdr(row, q850));
+  };
   for (let i = 0; i < total; i++) {
     // The last 60 calls fall in the last hour: the dashboard's live figures.
     const startMs = i >= total - 60 ? now.getTime() - Math.floor(rng() * 3_300_000) - 120_000 : lastMonth.getTime() + Math.floor(rng() * (span - 3_600_000));
@@ -75,24 +104,24 @@ export async function seedDemoTraffic(pool: pg.Pool, jobs: JobQueue, app: Fastif
     const number = `${prefix}${digits(Math.max(6, 11 - prefix.length))}`;
     const decision = await app.routingService.decide(tenantId, { sourceIp: source.ip, dialled: `${source.techPrefix}${number}`, calling: `1212555${digits(4)}`, at: new Date(startMs) });
     if (decision.outcome !== "route" || !decision.routes.length) continue;
-    const callId = `demo-${i}`;
-    const base = { switchId: "demo", callId, serviceId: decision.service!.id, ingressInterconnectId: decision.ingress!.interconnect.id, callingNumber: decision.numbers.calling, calledNumber: `${source.techPrefix}${number}`, codec: "PCMA" };
+    const call = { callId: `demo-${i}`, decision, dialled: `${source.techPrefix}${number}` };
     let attempt = 1;
     let at = startMs;
     // One in eight calls fails over from its first route.
     if (decision.routes.length > 1 && rng() < 0.125) {
       const pdd = 800 + Math.floor(rng() * 1500);
-      cdrs.push(cdr({ ...base, attempt, egress: decision.routes[0]!.interconnect.id, startMs: at, pddMs: pdd, answeredS: null, status: 503 }));
+      push({ ...call, attempt, egressId: decision.routes[0]!.interconnect.id, startMs: at, pddMs: pdd, answeredS: null, status: 503 });
       attempt = 2;
       at += pdd + 50;
     }
-    const route = decision.routes[attempt - 1]!;
-    const pdd = 900 + Math.floor(rng() * 2600);
     const answered = rng() < 0.58;
-    const durationS = answered ? Math.max(3, Math.round(-Math.log(1 - rng()) * 170)) : null;
-    cdrs.push(cdr({ ...base, attempt, egress: route.interconnect.id, startMs: at, pddMs: pdd, answeredS: durationS, status: answered ? 200 : pick([486, 480, 487, 404]) }));
+    const pddMs = 900 + Math.floor(rng() * 2600);
+    const answeredS = answered ? Math.max(3, Math.round(-Math.log(1 - rng()) * 170)) : null;
+    push({ ...call, attempt, egressId: decision.routes[attempt - 1]!.interconnect.id, startMs: at, pddMs, answeredS, status: answered ? 200 : pick([486, 480, 487, 404]) });
   }
-  const result = await ingestChunks(pool, jobs, actor, { kind: "api" }, oneChunk(cdrs));
+  const checked = validateRows(attempts);
+  if (checked.errorCount) throw new Error(`demo traffic: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+  const result = await ingestChunks(pool, jobs, actor, { kind: "api" }, oneChunk(checked.valid));
   while ((await rateBatch(pool, { tenantId })).taken);
 
   // Last month is a closed period: its invoices are issued; Acme pays part of its own.
@@ -110,43 +139,4 @@ export async function seedDemoTraffic(pool: pg.Pool, jobs: JobQueue, app: Fastif
     });
   }
   return { cdrs: result.inserted, invoices };
-}
-
-function cdr(c: {
-  switchId: string;
-  callId: string;
-  attempt: number;
-  serviceId: string;
-  ingressInterconnectId: string;
-  egress: string;
-  callingNumber: string;
-  calledNumber: string;
-  codec: string;
-  startMs: number;
-  pddMs: number;
-  answeredS: number | null;
-  status: number;
-}): CdrInput {
-  const answerMs = c.startMs + c.pddMs + 4000;
-  const endMs = c.answeredS === null ? c.startMs + c.pddMs + 200 : answerMs + c.answeredS * 1000;
-  return {
-    switchId: c.switchId,
-    callId: c.callId,
-    attempt: c.attempt,
-    serviceId: c.serviceId,
-    ingressInterconnectId: c.ingressInterconnectId,
-    egressInterconnectId: c.egress,
-    callingNumber: c.callingNumber,
-    calledNumber: c.calledNumber,
-    startAt: new Date(c.startMs),
-    answerAt: c.answeredS === null ? null : new Date(answerMs),
-    endAt: new Date(endMs),
-    durationS: c.answeredS ?? 0,
-    pddMs: c.pddMs,
-    sipStatus: c.status,
-    q850Cause: c.answeredS === null ? ({ 503: 34, 486: 17, 480: 18, 487: 16, 404: 1 } as Record<number, number>)[c.status] ?? 16 : 16,
-    disposition: c.answeredS !== null ? "answered" : c.status === 486 ? "busy" : c.status === 480 ? "no_answer" : c.status === 487 ? "cancelled" : "failed",
-    codec: c.codec,
-    reservationId: null,
-  };
 }
