@@ -4,6 +4,7 @@ import { z } from "zod";
 import { createDb, type Db, type TxDb } from "../platform/db/client.js";
 import { newId } from "../platform/ids.js";
 import { conflict, notFound } from "../platform/http/errors.js";
+import { timestamp } from "../platform/http/schemas.js";
 import { likePattern, listQuery, offsetOf, orderBy, type Page } from "../platform/http/list.js";
 import type { JobContext, JobQueue, QueueDefinition } from "../platform/jobs/boss.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
@@ -140,6 +141,29 @@ export const mailListQuery = listQuery.extend({
   relatedId: z.uuid().optional(),
 });
 
+/** A mail as the API lists it. */
+export const mailSummaryDto = z.object({
+  id: z.uuid(),
+  fromName: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  relatedType: z.string().nullable(),
+  relatedId: z.uuid().nullable(),
+  status: z.enum(MAIL_STATUSES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  messageId: z.string().nullable(),
+  createdAt: timestamp,
+  sentAt: timestamp.nullable(),
+  attachmentCount: z.number().int(),
+});
+export const mailDetailDto = mailSummaryDto.extend({
+  text: z.string(),
+  html: z.string().nullable(),
+  attachments: z.array(z.object({ id: z.uuid(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })),
+});
+
 const summaryColumns = {
   id: mailOutbox.id,
   fromName: mailOutbox.fromName,
@@ -156,22 +180,7 @@ const summaryColumns = {
   sentAt: mailOutbox.sentAt,
   attachmentCount: sql<number>`(SELECT count(*)::int FROM mail_attachments a WHERE a.tenant_id = mail_outbox.tenant_id AND a.mail_id = mail_outbox.id)`,
 };
-export interface MailSummary {
-  id: string;
-  fromName: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  relatedType: string | null;
-  relatedId: string | null;
-  status: MailStatus;
-  attempts: number;
-  lastError: string | null;
-  messageId: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-  attachmentCount: number;
-}
+export type MailSummary = z.output<typeof mailSummaryDto>;
 
 export async function listMail(db: Db, params: { tenantId: string; query: z.infer<typeof mailListQuery> }): Promise<Page<MailSummary>> {
   const { tenantId, query } = params;
@@ -189,7 +198,7 @@ export async function listMail(db: Db, params: { tenantId: string; query: z.infe
   return { rows, total: total?.n ?? 0, page: query.page, pageSize: query.pageSize };
 }
 
-export type MailDetail = MailSummary & { text: string; html: string | null; attachments: { id: string; filename: string; contentType: string; sizeBytes: number }[] };
+export type MailDetail = z.output<typeof mailDetailDto>;
 
 export async function getMail(db: Db, params: { tenantId: string; id: string }): Promise<MailDetail> {
   const [row] = await db

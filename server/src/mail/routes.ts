@@ -1,40 +1,17 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listResponse } from "../platform/http/list.js";
-import { timestamp, uuidParam } from "../platform/http/schemas.js";
+import { uuidParam } from "../platform/http/schemas.js";
 import { requireStaff, tenantOf, write } from "../platform/http/context.js";
-import { MAIL_STATUSES } from "./schema.js";
-import { getAttachment, getMail, listMail, mailListQuery, retryMail } from "./mail.js";
-
-const summaryDto = z.object({
-  id: z.uuid(),
-  fromName: z.string(),
-  to: z.array(z.string()),
-  cc: z.array(z.string()),
-  subject: z.string(),
-  relatedType: z.string().nullable(),
-  relatedId: z.uuid().nullable(),
-  status: z.enum(MAIL_STATUSES),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  messageId: z.string().nullable(),
-  createdAt: timestamp,
-  sentAt: timestamp.nullable(),
-  attachmentCount: z.number().int(),
-});
-const detailDto = summaryDto.extend({
-  text: z.string(),
-  html: z.string().nullable(),
-  attachments: z.array(z.object({ id: z.uuid(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })),
-});
+import { getAttachment, getMail, listMail, mailDetailDto, mailListQuery, mailSummaryDto, retryMail } from "./mail.js";
 
 const read = { onRequest: [requireStaff("mail:read")] };
 const tags = ["mail"];
 
 export const mailRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, jobs } = app.services;
-  app.get("/mail", { ...read, schema: { tags, querystring: mailListQuery, response: { 200: listResponse(summaryDto) } } }, async (req) => listMail(db, { tenantId: tenantOf(req), query: req.query }));
-  app.get("/mail/:id", { ...read, schema: { tags, params: uuidParam, response: { 200: detailDto } } }, async (req) => getMail(db, { tenantId: tenantOf(req), id: req.params.id }));
+  app.get("/mail", { ...read, schema: { tags, querystring: mailListQuery, response: { 200: listResponse(mailSummaryDto) } } }, async (req) => listMail(db, { tenantId: tenantOf(req), query: req.query }));
+  app.get("/mail/:id", { ...read, schema: { tags, params: uuidParam, response: { 200: mailDetailDto } } }, async (req) => getMail(db, { tenantId: tenantOf(req), id: req.params.id }));
   app.get(
     "/mail/:id/attachments/:attachmentId",
     { ...read, schema: { tags, description: "The attachment's bytes, as sent.", params: z.object({ id: z.uuid(), attachmentId: z.uuid() }) } },
@@ -49,7 +26,7 @@ export const mailRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     "/mail/:id/retry",
-    { onRequest: [requireStaff("mail:write")], schema: { tags, description: "Queue a failed or outbox-only mail for delivery again.", params: uuidParam, response: { 200: detailDto } } },
+    { onRequest: [requireStaff("mail:write")], schema: { tags, description: "Queue a failed or outbox-only mail for delivery again.", params: uuidParam, response: { 200: mailDetailDto } } },
     async (req) => write(req, (tx, actor) => retryMail(tx, actor, jobs, req.params.id)),
   );
 };
