@@ -199,6 +199,7 @@ export class RoutingService {
   }
 
   async decide(tenantId: string, input: DecideInput): Promise<DecisionDto> {
+    this.rollCpsSecond();
     const { snapshot, generation, builtAt } = await this.snapshot(tenantId);
     const seed = input.seed ?? crypto.randomInt(4_294_967_296);
     const at = input.at ?? new Date();
@@ -261,18 +262,14 @@ export class RoutingService {
     else this.counters.down.delete(interconnectId);
   }
 
-  /**
-   * CPS: counts a call against each id (ingress interconnect, service) in the current
-   * second and returns nothing; `rollCpsSecond` starts a new second's count, and must run
-   * before each decision too, or a past second's count would refuse calls until the next
-   * counted call.
-   */
+  /** CPS: counts a call against each id (ingress interconnect, service) in the current second. */
   countCalls(ids: readonly string[], nowMs = Date.now()): void {
     this.rollCpsSecond(nowMs);
     for (const id of ids) this.counters.cps.set(id, (this.counters.cps.get(id) ?? 0) + 1);
   }
 
-  rollCpsSecond(nowMs = Date.now()): void {
+  /** Starts a new second's count: every decision and count does, or a past second's count would refuse calls. */
+  private rollCpsSecond(nowMs = Date.now()): void {
     const second = Math.floor(nowMs / 1000);
     if (second === this.cpsSecond) return;
     this.cpsSecond = second;

@@ -163,7 +163,6 @@ export class SwitchDecider {
     const causes = await this.causesOf(tenantId);
     const dialled = input.dialled.trim();
     if (!/^\+?[0-9#*]{1,40}$/.test(dialled)) return { action: "reject", sipStatus: 484, reason: "Address Incomplete", q850: causes.q850.get(484) ?? 28 };
-    this.routing.rollCpsSecond();
     const decision = await this.routing.decide(tenantId, {
       sourceIp: input.sourceIp,
       sourcePort: input.sourcePort,
