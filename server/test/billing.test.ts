@@ -285,6 +285,24 @@ describe("invoices", () => {
     expect((await billing.request("GET", `/api/statements?carrierId=${carrier()}`)).status).toBe(400);
     expect((await acme.request("GET", `/api/statements?carrierId=${carrier()}&from=${today}&to=${today}`)).status).toBe(400);
   });
+
+  it("late calls of an invoiced period go on the next invoice, on lines of their own; calls of a never-invoiced period do not", async () => {
+    // Two calls of 4 November (invoiced already) and one of 15 October (never invoiced) arrive late.
+    await ingest([...callsOn(4, 2, { switchId: "late" }), ...callsOn(4, 1, { switchId: "late", startAt: "2026-10-15T10:00:00Z", answerAt: "2026-10-15T10:00:01Z", endAt: "2026-10-15T10:00:08Z", durationS: 7 })]);
+    const late = await t.pool.query<{ s: string }>("SELECT sum(customer_cost_micros)::text AS s FROM cdrs WHERE switch_id = 'late' AND start_at >= '2026-11-01'");
+    const r = await billing.request("POST", "/api/invoices/generate", { carrierId: carrier(), periodDate: "2026-11-22" });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const d = (await billing.request("GET", `/api/invoices/${r.json.id}`)).json;
+    expect(d.cdrCount).toBe(3 + 2);
+    const lateLines = d.lines.filter((l: { destination: string }) => l.destination.endsWith(" (earlier period)"));
+    expect(lateLines.map((l: { destination: string }) => l.destination)).toEqual(["UK London (earlier period)", "United Kingdom (earlier period)"]);
+    expect(lateLines.reduce((a: bigint, l: { amount: string }) => a + m(l.amount), 0n)).toBe(BigInt(late.rows[0]!.s));
+    expect(m(d.usage)).toBe(await cdrCostSum(r.json.id));
+    // The October call waits for its own period's invoice.
+    const oct = await billing.request("POST", "/api/invoices/generate", { carrierId: carrier(), periodDate: "2026-10-15" });
+    expect(oct.status, JSON.stringify(oct.json)).toBe(201);
+    expect((await billing.request("GET", `/api/invoices/${oct.json.id}`)).json.cdrCount).toBe(1);
+  });
 });
 
 describe("FX: a carrier billed in EUR for usage rated in USD", () => {

@@ -205,9 +205,14 @@ export function billingPeriod(settings: Parameters<typeof cycleOf>[0] & { timeZo
   return period;
 }
 
+/** Marks the lines of late calls: calls of an earlier, already invoiced period that were rated after it was. */
+export const LATE_SUFFIX = " (earlier period)";
+
 /**
  * Creates the draft invoice of a carrier's cycle period: every rated, posted, not yet
  * invoiced call of the carrier that started in the period (in the carrier's time zone),
+ * plus late calls — uninvoiced calls of an earlier period that already has an invoice
+ * (a CDR ingested or rated after that invoice was made), on lines of their own — all
  * converted to its primary currency. Drafts have no number; `issue` issues at once.
  * 409 when the period has an invoice already; 422 when there is nothing to bill.
  */
@@ -226,10 +231,14 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
   if (existing.rows[0]) throw conflict(`The period ${period.firstDay} – ${period.lastDay} is invoiced already`, { periodDate: ["already invoiced"] });
 
   const found = await tx.execute<{ id: string; start_at: Date; dest: string; currency: string; cost: string; billable_s: number; rate: string }>(sql`
-    SELECT c.id, c.start_at, coalesce(c.customer_destination, c.customer_prefix, 'Other') AS dest, c.customer_currency AS currency, c.customer_cost_micros::text AS cost,
+    SELECT c.id, c.start_at, coalesce(c.customer_destination, c.customer_prefix, 'Other') || CASE WHEN c.start_at < ${period.start} THEN ${LATE_SUFFIX} ELSE '' END AS dest,
+      c.customer_currency AS currency, c.customer_cost_micros::text AS cost,
       coalesce(c.customer_billable_s, 0) AS billable_s, coalesce(c.customer_rate_micros_per_minute, 0)::text AS rate
     FROM cdrs c
-    WHERE c.tenant_id = ${tenantId} AND c.customer_carrier_id = ${input.carrierId} AND c.start_at >= ${period.start} AND c.start_at < ${period.end}
+    WHERE c.tenant_id = ${tenantId} AND c.customer_carrier_id = ${input.carrierId} AND c.start_at < ${period.end}
+      AND (c.start_at >= ${period.start} OR EXISTS (
+        SELECT 1 FROM invoices i WHERE i.tenant_id = c.tenant_id AND i.carrier_id = c.customer_carrier_id AND i.currency = ${info.currency}
+          AND i.status <> 'void' AND c.start_at >= i.period_start AND c.start_at < i.period_end))
       AND c.rating_status = 'rated' AND c.posted_version IS NOT NULL AND c.customer_cost_micros > 0
       AND NOT EXISTS (SELECT 1 FROM invoice_cdrs ic WHERE ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL)
     ORDER BY c.start_at, c.id`);
