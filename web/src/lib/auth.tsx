@@ -40,4 +40,4 @@ export function useCan(): (p: Permission) => boolean {
   return useCallback((p: Permission) => me.permissions.includes(p), [me]);
 }
 
-export const isPortalRole = (role: Role) => PORTAL_ROLES.includes(role);
+export const isPortalRole = (role: Role) => (PORTAL_ROLES as readonly Role[]).includes(role);

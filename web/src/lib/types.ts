@@ -1,42 +1,8 @@
 /** Wire types of the DIDTron API (timestamps are ISO-8601 strings). */
 
-export const ROLES = ["super_admin", "admin", "noc", "billing", "sales", "readonly", "customer", "carrier"] as const;
-export type Role = (typeof ROLES)[number];
-export const PORTAL_ROLES: readonly Role[] = ["customer", "carrier"];
-
-export const PERMISSIONS = [
-  "tenant:read",
-  "tenant:write",
-  "users:read",
-  "users:write",
-  "api_keys:read",
-  "api_keys:write",
-  "audit:read",
-  "jobs:read",
-  "jobs:write",
-  "recycle_bin:read",
-  "recycle_bin:write",
-  "tenants:switch",
-  "carriers:read",
-  "carriers:write",
-  "rating:read",
-  "rating:write",
-  "cdrs:read",
-  "cdrs:write",
-  "ledger:read",
-  "ledger:write",
-  "routing:read",
-  "routing:write",
-  "switch:read",
-  "switch:write",
-  "mail:read",
-  "mail:write",
-  "billing:read",
-  "billing:write",
-  "reconciliation:read",
-  "reconciliation:write",
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// Roles and permissions are the server's own lists (pure constants), so the two cannot drift.
+import type { Role } from "../../../server/src/identity/permissions";
+export { ROLES, PORTAL_ROLES, PERMISSIONS, type Role, type Permission } from "../../../server/src/identity/permissions";
 
 export interface Page<T> {
   rows: T[];
