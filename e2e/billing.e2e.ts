@@ -1,11 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
+import type { Page } from "playwright-core";
 import { cdrOf, createTraffic, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * Customer billing in a real browser: usage comes through the API; the clerk generates an
@@ -14,33 +10,20 @@ import { launchBrowser, startServer, type RunningServer, themedShots, apiSession
  * every billing page.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
-let tmp = "";
+let ui: ConsoleUnderTest;
 let request: Requester;
 let tr: Traffic;
 let bilateralId = "";
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "billing-e2e-"));
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url, DATA_DIR: tmp });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("billing");
+  ({ server, page } = ui);
   request = await apiSession(server.url, "admin@demo.didtron.local");
 
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => ui?.close());
 
 const { shot, shots } = themedShots(() => page);
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Carrier Management in a real browser: create a bilateral carrier, give it an ingress
@@ -9,29 +8,19 @@ import { launchBrowser, startServer, type RunningServer, themedShots } from "./s
  * the UI, on a fresh database with the first-run demo seed.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 let carrierUrl = "";
 
 const CARRIER = "E2E Bilateral Telecom";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("carriers");
+  ({ server, page } = ui);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 const dialog = () => page.getByRole("dialog");
 

@@ -1,11 +1,9 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
+import type { Page } from "playwright-core";
 import { cdrOf, createTraffic, importAndApply, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * CDRs in a real browser: traffic and CDRs are created through the API, then the CDRs
@@ -13,10 +11,8 @@ import { launchBrowser, startServer, type RunningServer, themedShots, apiSession
  * downloaded, a CDR file uploaded (first with bad lines), and rating errors re-rated.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 let tmp = "";
 let request: Requester;
 let tr: Traffic;
@@ -25,23 +21,13 @@ const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cdrs-e2e-"));
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  // Exports are written under the data dir: keep them in the test's temp dir.
-  server = await startServer({ DATABASE_URL: db.url, DATA_DIR: tmp });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
+  ui = await openConsole("cdrs", { acceptDownloads: true });
+  ({ server, page } = ui);
+  tmp = ui.tmp;
   request = await apiSession(server.url, "admin@demo.didtron.local");
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => ui?.close());
 
 async function waitRated() {
   await expect

@@ -1,32 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, screenshot, type RunningServer } from "./support.js";
 
 /**
  * The console in a real browser: a fresh, empty database, the server started as
  * `npm start` starts it (migrations + first-run demo seed), Debian Chromium driving it.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("console");
+  ({ server, page } = ui);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 async function signIn(email: string, password = "didtron-demo") {
   await page.goto(`${server.url}/login`);

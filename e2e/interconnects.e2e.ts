@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer, themedShots } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, screenshot, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Interconnect detail (Digitalk's ingress 5 tabs + Services, egress 6 tabs), the
@@ -9,26 +8,16 @@ import { launchBrowser, screenshot, startServer, type RunningServer, themedShots
  * real browser against a freshly seeded server.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 let acmeInUrl = "";
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("interconnects");
+  ({ server, page } = ui);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 const { setTheme } = themedShots(() => page);
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Ledger and payments in a real browser: record a customer payment through the dialog,
@@ -10,28 +9,18 @@ import { launchBrowser, startServer, type RunningServer, themedShots } from "./s
  * go back — with screenshots of the pages in light and dark.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 
 const CUSTOMER = "Ledger E2E Customer"; // made by the test: a prepaid customer in GBP with nothing posted yet
 const SUPPLIER = "TransAtlantic Carrier"; // demo: supplier in USD
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("ledger");
+  ({ server, page } = ui);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 const dialog = () => page.getByRole("dialog");
 

@@ -1,35 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPool, inTransaction } from "../server/src/platform/db/client.js";
 import { postTransfers } from "../server/src/ledger/post.js";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, screenshot, startServer, type RunningServer, themedShots } from "./support.js";
+import { openConsole, type ConsoleUnderTest, screenshot, type RunningServer, themedShots } from "./support.js";
 
 /**
  * A credit alert fired by a posting reaches the Mail Outbox (no SMTP configured: the
  * outbox is the delivery); the page lists it and its drawer shows the body.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+let ui: ConsoleUnderTest;
 let dbUrl = "";
-let dropDb: () => Promise<void>;
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dbUrl = db.url;
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("mail");
+  ({ server, page } = ui);
+  dbUrl = ui.dbUrl;
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 const { setTheme } = themedShots(() => page);
 

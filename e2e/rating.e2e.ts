@@ -1,20 +1,16 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Rating in a real browser: create a plan, import a deck through the wizard (first a
  * deck with a bad line, then the fixed one), apply it, browse the rates and quote a call.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 let tmp = "";
 
 const PLAN = "E2E Wholesale Sell";
@@ -23,21 +19,12 @@ const HEADER = "Dial Code,Destination,Rate,Effective Date,Increments";
 const GOOD = ["44,United Kingdom,0.0150,2024-01-01,", "4420,United Kingdom London,0.0100,2024-01-01,", "447,United Kingdom Mobile,0.0450,2024-01-01,60/60"];
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rating-e2e-"));
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
+  ui = await openConsole("rating", { acceptDownloads: true });
+  ({ server, page } = ui);
+  tmp = ui.tmp;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => ui?.close());
 
 const dialog = () => page.getByRole("dialog");
 

@@ -1,11 +1,9 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
+import type { Page } from "playwright-core";
 import { cdrOf, createTraffic, type Requester, type Traffic } from "../server/test/cdrs-fixture.js";
-import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * Supplier reconciliation in a real browser: our CDRs and a supplier invoice come through
@@ -14,33 +12,22 @@ import { launchBrowser, startServer, type RunningServer, themedShots, apiSession
  * page in light and dark.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 let tmp = "";
 let request: Requester;
 let tr: Traffic;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recon-e2e-"));
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url, DATA_DIR: tmp });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("reconciliation");
+  ({ server, page } = ui);
+  tmp = ui.tmp;
   await apiSession(server.url, "billing@demo.didtron.local"); // the clerk can sign in
   request = await apiSession(server.url, "admin@demo.didtron.local");
 
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => ui?.close());
 
 const { setTheme, shot, shots } = themedShots(() => page);
 

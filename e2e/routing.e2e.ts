@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
-import { launchBrowser, startServer, type RunningServer, themedShots } from "./support.js";
+import type { Page } from "playwright-core";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots } from "./support.js";
 
 /**
  * Routing in a real browser: an FX rate and a routing plan with an LCR entry created
@@ -10,10 +9,8 @@ import { launchBrowser, startServer, type RunningServer, themedShots } from "./s
  * and a number without a customer rate.
  */
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let dropDb: () => Promise<void>;
+let ui: ConsoleUnderTest;
 
 const PLAN = "E2E LCR USD";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -21,19 +18,11 @@ let planId = "";
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  const db = await createTestDatabase({ seeded: false });
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  page = await context.newPage();
+  ui = await openConsole("routing", { viewport: { width: 1600, height: 1000 } });
+  ({ server, page } = ui);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-});
+afterAll(() => ui?.close());
 
 const dialog = () => page.getByRole("dialog");
 

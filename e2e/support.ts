@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import os from "node:os";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { freePort } from "../server/src/platform/db/embedded.js";
 import { repoRoot } from "../server/src/platform/config.js";
 import { expect } from "vitest";
 import type { Requester } from "../server/test/cdrs-fixture.js";
+import { createTestDatabase } from "../server/test/harness.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS_DIR = path.join(repoRoot, "test-results", "screenshots");
@@ -106,4 +108,40 @@ export async function apiSession(baseUrl: string, email: string, password = "did
     const text = await r.text();
     return { status: r.status, json: text ? JSON.parse(text) : null };
   };
+}
+
+/** A console under test: its own database, a server started as `npm start` starts it, and one browser page. */
+export interface ConsoleUnderTest {
+  server: RunningServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The test database (the first-run demo seed is applied by the server). */
+  dbUrl: string;
+  /** A temp dir of the test's own, also the server's DATA_DIR (exports, uploads). */
+  tmp: string;
+  close(): Promise<void>;
+}
+
+/** Opens a console on a fresh, unseeded database; `close` stops and removes all of it. */
+export async function openConsole(name: string, opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<ConsoleUnderTest> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-e2e-`));
+  // Undone in reverse order on close, or at once when a later step fails.
+  const undo: (() => Promise<void> | void)[] = [() => fs.rmSync(tmp, { recursive: true, force: true })];
+  const close = async () => {
+    for (const step of undo.reverse()) await step();
+  };
+  try {
+    const db = await createTestDatabase({ seeded: false });
+    undo.push(db.drop);
+    const server = await startServer({ DATABASE_URL: db.url, DATA_DIR: tmp });
+    undo.push(server.stop);
+    const browser = await launchBrowser();
+    undo.push(() => browser.close());
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+    return { server, browser, context, page: await context.newPage(), dbUrl: db.url, tmp, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -1,17 +1,14 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase } from "../server/test/harness.js";
+import type { Page } from "playwright-core";
 import { importAndApply, type Requester } from "../server/test/cdrs-fixture.js";
 import { createPool } from "../server/src/platform/db/client.js";
 import { freePort } from "../server/src/platform/db/embedded.js";
 import { switchSettingsSchema } from "../server/src/switch/kamailio/render.js";
 import { startSwitch, type RunningSwitch } from "../server/src/switch/kamailio/runner.js";
-import { launchBrowser, startServer, type RunningServer, themedShots, apiSession } from "./support.js";
+import { openConsole, type ConsoleUnderTest, type RunningServer, themedShots, apiSession } from "./support.js";
 
 /**
  * The switch pages in a real browser: Switch Status and Active Calls with no switch
@@ -26,11 +23,9 @@ const CUSTOMER_IP = "127.0.0.43";
 const EMAIL = "admin@demo.didtron.local";
 
 let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+let ui: ConsoleUnderTest;
 let dbUrl = "";
-let dropDb: () => Promise<void>;
 let request: Requester;
 let tmp = "";
 let pool: pg.Pool | undefined;
@@ -40,14 +35,10 @@ let egressId = "";
 let ingressId = "";
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "switch-e2e-"));
-  const db = await createTestDatabase({ seeded: false });
-  dbUrl = db.url;
-  dropDb = db.drop;
-  server = await startServer({ DATABASE_URL: db.url, DATA_DIR: tmp });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
+  ui = await openConsole("switch");
+  ({ server, page } = ui);
+  tmp = ui.tmp;
+  dbUrl = ui.dbUrl;
   request = await apiSession(server.url, EMAIL);
 }, 120_000);
 
@@ -55,10 +46,7 @@ afterAll(async () => {
   for (const p of peers) p.kill("SIGKILL");
   await sw?.stop();
   await pool?.end();
-  await browser?.close();
-  await server?.stop();
-  await dropDb?.();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await ui?.close();
 });
 
 async function post(url: string, body: unknown): Promise<string> {
