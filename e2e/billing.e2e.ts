@@ -52,11 +52,7 @@ describe("customer billing", () => {
     for (const [direction, amount] of [["customer", "30"], ["supplier", "12"]])
       expect((await request("POST", "/api/payments", { carrierId: bilateralId, direction, kind: "refund", method: "bank_transfer", paidOn: today, amount, currency: "USD" })).status).toBe(201);
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("billing@demo.didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn("billing@demo.didtron.local");
   });
 
   it("generates a draft, issues it and previews the PDF", async () => {

@@ -33,11 +33,7 @@ async function openTab(name: RegExp) {
 
 describe("carrier management", () => {
   it("signs in and opens the carriers list", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
     await page.goto(`${server.url}/carriers`);
     await page.getByRole("heading", { name: "Carriers" }).waitFor();
     // The demo seed's carriers are listed.

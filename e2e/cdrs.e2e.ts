@@ -77,11 +77,7 @@ describe("CDRs", () => {
   });
 
   it("signs in and lists the last 24 hours", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
     await page.goto(`${server.url}/billing/cdrs`);
     await page.getByRole("heading", { name: "CDRs" }).waitFor();
     await expect.poll(() => footer().textContent()).toMatch(/of 38$/);

@@ -25,11 +25,7 @@ const tabNames = async () => (await page.getByRole("tablist", { name: "Page sect
 
 describe("interconnects, services and carrier configuration", () => {
   it("signs in and opens the ingress interconnect Acme IN from the Services page", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
 
     await page.goto(`${server.url}/carriers/services`);
     await page.getByRole("heading", { name: "Services" }).waitFor();

@@ -55,11 +55,7 @@ let carrierUrl = "";
 
 describe("ledger and payments", () => {
   it("signs in; a new customer starts at zero", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
     // A customer of its own, so the figures below do not depend on the demo's carriers.
     await page.evaluate(async (name) => {
       const me = (await fetch("/api/auth/me").then((r) => r.json())) as { csrfToken: string };

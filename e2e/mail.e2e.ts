@@ -34,11 +34,7 @@ describe("mail outbox", () => {
       await pool.end();
     }
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("billing@demo.didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn("billing@demo.didtron.local");
     await page.goto(`${server.url}/system/mail`);
     const row = page.getByRole("row").filter({ hasText: "Low balance" });
     await row.waitFor();

@@ -43,11 +43,7 @@ function deckFile(name: string, lines: string[]): string {
 
 describe("rating plans", () => {
   it("signs in and opens Rating Plans", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
     await page.goto(`${server.url}/rating/plans`);
     await page.getByRole("heading", { name: "Rating Plans" }).waitFor();
   });

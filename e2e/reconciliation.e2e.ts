@@ -47,11 +47,7 @@ describe("supplier reconciliation", () => {
     const inv = await request("POST", "/api/supplier-invoices", { carrierId: tr.supplierCarrierId, invoiceNumber: "RC-1120", periodFrom: "2026-11-20", periodTo: "2026-11-20", currency: "USD", billedAmount: "0.0335", billedCalls: 4, lines: [{ destination: "UK", calls: 4, amount: "0.0335" }] });
     expect(inv.status).toBe(201);
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("billing@demo.didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn("billing@demo.didtron.local");
     await page.goto(`${server.url}/billing/supplier-invoices`);
     await page.getByRole("heading", { name: "Supplier Invoices" }).waitFor();
     const row = page.getByRole("row").filter({ hasText: "RC-1120" });

@@ -87,11 +87,7 @@ const cells = async (table: string, row: number) =>
 
 describe("routing", () => {
   it("signs in and finds the Routing module in the navigation", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill("super@didtron.local");
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn();
     await page.goto(`${server.url}/routing/plans`);
     await page.getByRole("heading", { name: "Routing Plans" }).waitFor();
     await page.getByRole("link", { name: "Route Simulator" }).first().waitFor();

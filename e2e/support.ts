@@ -120,6 +120,8 @@ export interface ConsoleUnderTest {
   dbUrl: string;
   /** A temp dir of the test's own, also the server's DATA_DIR (exports, uploads). */
   tmp: string;
+  /** Signs in through the login page and waits for the dashboard. */
+  signIn(email?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -139,7 +141,15 @@ export async function openConsole(name: string, opts: { viewport?: { width: numb
     const browser = await launchBrowser();
     undo.push(() => browser.close());
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
-    return { server, browser, context, page: await context.newPage(), dbUrl: db.url, tmp, close };
+    const page = await context.newPage();
+    const signIn = async (email = "super@didtron.local") => {
+      await page.goto(`${server.url}/login`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("didtron-demo");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${server.url}/`);
+    };
+    return { server, browser, context, page, dbUrl: db.url, tmp, signIn, close };
   } catch (err) {
     await close();
     throw err;

@@ -66,11 +66,7 @@ function startSupplier(): Promise<void> {
 
 describe("switch pages", () => {
   it("Switch Status says no switch is connected and how to start one", async () => {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(EMAIL);
-    await page.getByLabel("Password").fill("didtron-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${server.url}/`);
+    await ui.signIn(EMAIL);
 
     await page.goto(`${server.url}/switch`);
     await page.getByRole("heading", { name: "Switch Status" }).waitFor();
