@@ -181,6 +181,9 @@ describe("invoice CDR CSV", () => {
     const sum = rows.reduce((a, row) => a + m(row.split(",")[costAt]!), 0n);
     expect(sum).toBe(m(inv.usage));
     expect(sum + m(inv.rounding)).toBe(m(inv.subtotal));
+    // What the invoice bills per row (here every row is a call billed at its cost).
+    expect(rows.map((row) => row.split(",")[cols.indexOf("invoice_line")])).toEqual(rows.map(() => "call"));
+    expect(rows.reduce((a, row) => a + m(row.split(",")[cols.indexOf("invoice_amount")]!), 0n)).toBe(m(inv.usage));
     expect((await raw(acme, `/api/invoices/${issuedId}/cdrs.csv`)).status).toBe(404);
   });
 });

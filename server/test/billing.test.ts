@@ -6,8 +6,8 @@ import { systemActor } from "../src/audit/audit.js";
 import { generateInvoice, issueInvoice } from "../src/billing/invoices.js";
 import { invoiceCyclesJob } from "../src/billing/job.js";
 import { getInvoiceDocument } from "../src/billing/document.js";
-import { parseMoney } from "../src/platform/money.js";
-import { cdrOf, createTraffic, type Traffic } from "./cdrs-fixture.js";
+import { formatMoney, parseMoney } from "../src/platform/money.js";
+import { cdrOf, createTraffic, importAndApply, type Traffic } from "./cdrs-fixture.js";
 import { countRows, createTestApp, login, type Session, type TestContext } from "./harness.js";
 
 let t: TestContext;
@@ -400,5 +400,72 @@ describe("netting (bilateral)", () => {
     const ro = await login(t.app, "readonly@demo.didtron.local");
     expect((await ro.request("GET", "/api/invoices")).status).toBe(200);
     expect((await ro.request("POST", "/api/billing/tax-rates", { code: "RO", name: "x", rate: "1" })).status).toBe(403);
+  });
+});
+
+describe("re-rating after invoicing", () => {
+  it("a call re-rated after its invoice was issued: the difference is billed on the next invoice, once; the original cannot be voided under it", async () => {
+    const original = (await billing.request("GET", `/api/invoices?carrierId=${carrier()}&from=2026-11-07&to=2026-11-07&status=issued`)).json.rows[0];
+    expect(original).toBeTruthy();
+    const costs = async () =>
+      (await t.pool.query<{ id: string; c: string }>("SELECT cdr_id AS id, rated_cost_micros::text AS c FROM invoice_cdrs WHERE invoice_id = $1 ORDER BY cdr_id", [original.id])).rows;
+    const billedBefore = await costs();
+    const balanceBefore = await customerBalance(carrier());
+    // A deck correction (London 0.0100 → 0.0080 from the start), then the 7th is re-rated.
+    await importAndApply(admin.request, tr.customerPlanId, "prefix,destination,rate,effective_date\n4420,UK London,0.0080,2024-01-01\n");
+    expect((await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-07T00:00:00Z", to: "2026-11-08T00:00:00Z", carrierId: carrier(), onlyErrors: false })).status).toBe(202);
+    while ((await rateBatch(t.pool, { tenantId })).taken);
+    const now = await t.pool.query<{ id: string; c: string }>("SELECT id, customer_cost_micros::text AS c FROM cdrs WHERE id = ANY($1::uuid[])", [billedBefore.map((b) => b.id)]);
+    const delta = now.rows.reduce((a, r) => a + BigInt(r.c), 0n) - billedBefore.reduce((a, b) => a + BigInt(b.c), 0n);
+    expect(delta < 0n).toBe(true); // one London call got cheaper
+    // The ledger already moved by the difference; the issued invoice did not change.
+    expect(await customerBalance(carrier())).toBe(balanceBefore - delta);
+    expect(await costs()).toEqual(billedBefore);
+
+    await ingest(callsOn(23, 2, { switchId: "after-rerate" }));
+    const next = await billing.request("POST", "/api/invoices/generate", { carrierId: carrier(), periodDate: "2026-11-23" });
+    expect(next.status, JSON.stringify(next.json)).toBe(201);
+    const d = (await billing.request("GET", `/api/invoices/${next.json.id}`)).json;
+    const rerate = d.lines.filter((l: { destination: string }) => l.destination.includes("(re-rated, invoice"));
+    expect(rerate).toMatchObject([{ destination: `UK London (re-rated, invoice ${original.number})`, calls: 1, amount: formatMoney(delta) }]);
+    expect(d.cdrCount).toBe(2 + 1);
+    // Voiding the original under its correction is refused; the correction's draft is issued.
+    expect((await billing.request("POST", `/api/invoices/${original.id}/void`, { reason: "x" })).status).toBe(409);
+    const issued = await billing.request("POST", `/api/invoices/${next.json.id}/issue`);
+    expect(issued.status, JSON.stringify(issued.json)).toBe(200);
+    // Billed once: nothing is left to correct, and the call's live rows add up to its cost.
+    const rows = await t.pool.query<{ s: string }>("SELECT sum(rated_cost_micros)::text AS s FROM invoice_cdrs WHERE released_at IS NULL AND cdr_id = ANY($1::uuid[])", [billedBefore.map((b) => b.id)]);
+    expect(BigInt(rows.rows[0]!.s)).toBe(now.rows.reduce((a, r) => a + BigInt(r.c), 0n));
+    await ingest(callsOn(24, 1, { switchId: "after-rerate" }));
+    const after = (await billing.request("GET", `/api/invoices/${(await billing.request("POST", "/api/invoices/generate", { carrierId: carrier(), periodDate: "2026-11-24" })).json.id}`)).json;
+    expect(after.lines.some((l: { destination: string }) => l.destination.includes("re-rated"))).toBe(false);
+    // The CSV of the correcting invoice says what it bills per row.
+    const csv = await billing.request("GET", `/api/invoices/${next.json.id}/cdrs.csv`);
+    expect(csv.status).toBe(200);
+    expect(await checkLedgerInvariants(t.db, { tenantId })).toMatchObject({ ok: true });
+    const today = new Date().toISOString().slice(0, 10);
+    const st = (await billing.request("GET", `/api/statements?carrierId=${carrier()}&from=2026-01-01&to=${today}`)).json.sides[0];
+    expect(m(st.closing)).toBe(await customerBalance(carrier()));
+  });
+
+  it("corrections bigger than the usage make a negative invoice: its rounding and tax go back to the customer", async () => {
+    await importAndApply(admin.request, tr.customerPlanId, "prefix,destination,rate,effective_date\n4420,UK London,0.0001,2024-01-01\n");
+    expect((await admin.request("POST", "/api/cdrs/rerate", { from: "2026-11-08T00:00:00Z", to: "2026-11-21T00:00:00Z", carrierId: carrier(), onlyErrors: false })).status).toBe(202);
+    while ((await rateBatch(t.pool, { tenantId })).taken);
+    // The 24th's draft is made again, now with the corrections.
+    const draft = (await billing.request("GET", `/api/invoices?carrierId=${carrier()}&from=2026-11-24&to=2026-11-24&status=draft`)).json.rows[0];
+    expect((await billing.request("POST", `/api/invoices/${draft.id}/void`, { reason: "re-rated" })).status).toBe(200);
+    const g = await billing.request("POST", "/api/invoices/generate", { carrierId: carrier(), periodDate: "2026-11-24" });
+    expect(g.status, JSON.stringify(g.json)).toBe(201);
+    const d = (await billing.request("GET", `/api/invoices/${g.json.id}`)).json;
+    expect(d.cdrCount).toBe(1 + 13); // the 24th's call, and one London call a day of the 8th–20th
+    expect(m(d.total) < 0n && m(d.tax) < 0n).toBe(true);
+    expect(m(d.total)).toBe(m(d.usage) + m(d.rounding) + m(d.tax));
+    const before = await customerBalance(carrier());
+    expect((await billing.request("POST", `/api/invoices/${g.json.id}/issue`)).status).toBe(200);
+    expect(await customerBalance(carrier())).toBe(before - m(d.rounding) - m(d.tax));
+    const legs = (await billing.request("GET", `/api/ledger/transfers?q=${g.json.id}`)).json.rows;
+    expect(legs.find((x: { amount: string }) => x.amount === formatMoney(-m(d.tax)))).toMatchObject({ debitAccount: { kind: "tax" }, creditAccount: { kind: "customer" } });
+    expect(await checkLedgerInvariants(t.db, { tenantId })).toMatchObject({ ok: true });
   });
 });

@@ -7,7 +7,7 @@ import { newId } from "../platform/ids.js";
 import { divRoundHalfUp, formatMinorUnits, formatMoney } from "../platform/money.js";
 import { buildFxSeries, convertAt, formatFxRate, fxIndexAt, FX_SCALE, type FxRateData, type FxSeries } from "../routing/engine/fx.js";
 import { postDocumentTransfers, reverseDocumentTransfers } from "../ledger/operations.js";
-import type { TransferRequest } from "../ledger/engine/index.js";
+import type { InvoiceLeg, TransferRequest } from "../ledger/engine/index.js";
 import { computeInvoice, MissingFxRateError, type BillableCdr, type FxAt } from "./engine/invoice.js";
 import { lastClosedPeriod, localDay, periodOfDate, type Period } from "./engine/cycle.js";
 import { carrierBillingInfo, cycleOf } from "./settings.js";
@@ -205,6 +205,46 @@ export function billingPeriod(settings: Parameters<typeof cycleOf>[0] & { timeZo
   return period;
 }
 
+/**
+ * Calls re-rated after the invoice that bills them was issued: what each is billed so far
+ * (the sum of its live invoice rows) differs from what it now costs (0 when it re-rated
+ * into an error: its charge was reversed). The difference, either sign, is billed on the
+ * next invoice on a line naming the invoice it corrects. Only CDRs re-rated at least once
+ * (`rating_version > 0`, a partial index) are looked at; one being re-rated right now
+ * (pending) waits, and so does one whose rated currency changed.
+ */
+async function rerateAdjustments(tx: TxDb, params: { tenantId: string; carrierId: string; currency: string; before: Date }): Promise<(BillableCdr & { adjusts: string })[]> {
+  const r = await tx.execute<{ id: string; start_at: Date; dest: string; cur: string; delta: string; rate: string; invoice_id: string; number: number }>(sql`
+    WITH billed AS (
+      SELECT ic.cdr_id, ic.start_at, sum(ic.rated_cost_micros) AS billed, min(ic.rated_currency) AS cur, count(DISTINCT ic.rated_currency) AS currencies,
+        min(ic.invoice_id::text) FILTER (WHERE ic.kind = 'call') AS call_invoice
+      FROM cdrs c
+      JOIN invoice_cdrs ic ON ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL
+      WHERE c.tenant_id = ${params.tenantId} AND c.customer_carrier_id = ${params.carrierId} AND c.rating_version > 0 AND c.start_at < ${params.before}
+      GROUP BY ic.cdr_id, ic.start_at
+    ), now_costs AS (
+      SELECT b.*, c.customer_destination, c.customer_prefix, c.customer_rate_micros_per_minute, c.rating_status, c.customer_currency,
+        CASE WHEN c.rating_status = 'rated' AND c.posted_version IS NOT NULL THEN c.customer_cost_micros ELSE 0 END AS cost
+      FROM billed b JOIN cdrs c ON c.tenant_id = ${params.tenantId} AND c.start_at = b.start_at AND c.id = b.cdr_id
+    )
+    SELECT n.cdr_id AS id, n.start_at, coalesce(n.customer_destination, n.customer_prefix, 'Other') AS dest, n.cur, (n.cost - n.billed)::text AS delta,
+      coalesce(n.customer_rate_micros_per_minute, 0)::text AS rate, i.id AS invoice_id, i.number
+    FROM now_costs n
+    JOIN invoices i ON i.tenant_id = ${params.tenantId} AND i.id::text = n.call_invoice AND i.status NOT IN ('draft', 'void') AND i.currency = ${params.currency}
+    WHERE n.currencies = 1 AND n.rating_status IN ('rated', 'error') AND (n.rating_status = 'error' OR n.customer_currency = n.cur) AND n.cost <> n.billed
+    ORDER BY n.start_at, n.cdr_id`);
+  return r.rows.map((x) => ({
+    id: x.id,
+    startMs: new Date(x.start_at).getTime(),
+    destination: `${x.dest} (re-rated, invoice ${x.number})`,
+    ratedCurrency: x.cur,
+    costMicros: BigInt(x.delta),
+    billableS: 0,
+    rateMicrosPerMinute: BigInt(x.rate),
+    adjusts: x.invoice_id,
+  }));
+}
+
 /** Marks the lines of late calls: calls of an earlier, already invoiced period that were rated after it was. */
 export const LATE_SUFFIX = " (earlier period)";
 
@@ -240,19 +280,24 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
         SELECT 1 FROM invoices i WHERE i.tenant_id = c.tenant_id AND i.carrier_id = c.customer_carrier_id AND i.currency = ${info.currency}
           AND i.status <> 'void' AND c.start_at >= i.period_start AND c.start_at < i.period_end))
       AND c.rating_status = 'rated' AND c.posted_version IS NOT NULL AND c.customer_cost_micros > 0
-      AND NOT EXISTS (SELECT 1 FROM invoice_cdrs ic WHERE ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM invoice_cdrs ic WHERE ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL AND ic.kind = 'call')
     ORDER BY c.start_at, c.id`);
-  if (!found.rows.length) throw new AppError(422, "nothing_to_invoice", `${info.carrierName} has no uninvoiced rated calls from ${period.firstDay} to ${period.lastDay}`);
+  const rerated = await rerateAdjustments(tx, { tenantId, carrierId: input.carrierId, currency: info.currency, before: period.end });
+  if (!found.rows.length && !rerated.length) throw new AppError(422, "nothing_to_invoice", `${info.carrierName} has no uninvoiced rated calls from ${period.firstDay} to ${period.lastDay}`);
   if (info.taxMissing) throw new AppError(422, "tax_rate_missing", `The carrier's tax code ${info.taxCode} is not in the tax table`);
-  const cdrs: BillableCdr[] = found.rows.map((r) => ({
-    id: r.id,
-    startMs: new Date(r.start_at).getTime(),
-    destination: r.dest,
-    ratedCurrency: r.currency,
-    costMicros: BigInt(r.cost),
-    billableS: r.billable_s,
-    rateMicrosPerMinute: BigInt(r.rate),
-  }));
+  const cdrs: (BillableCdr & { adjusts: string | null })[] = [
+    ...found.rows.map((r) => ({
+      id: r.id,
+      startMs: new Date(r.start_at).getTime(),
+      destination: r.dest,
+      ratedCurrency: r.currency,
+      costMicros: BigInt(r.cost),
+      billableS: r.billable_s,
+      rateMicrosPerMinute: BigInt(r.rate),
+      adjusts: null,
+    })),
+    ...rerated,
+  ];
   let computed;
   try {
     computed = computeInvoice(cdrs, { currency: info.currency, taxRatePpm: info.taxRate ?? 0, fx: await loadInvoiceFx(tx, tenantId) });
@@ -291,9 +336,19 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
     ],
   );
   await client.query(
-    `INSERT INTO invoice_cdrs (tenant_id, invoice_id, cdr_id, start_at, rated_currency, rated_cost_micros, amount_micros)
-     SELECT $1, $2, id, start_at, cur, cost, amount FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::bigint[], $7::bigint[]) AS u(id, start_at, cur, cost, amount)`,
-    [tenantId, id, cdrs.map((c) => c.id), cdrs.map((c) => new Date(c.startMs).toISOString()), cdrs.map((c) => c.ratedCurrency), cdrs.map((c) => String(c.costMicros)), computed.cdrAmounts.map(String)],
+    `INSERT INTO invoice_cdrs (tenant_id, invoice_id, cdr_id, start_at, kind, adjusts_invoice_id, rated_currency, rated_cost_micros, amount_micros)
+     SELECT $1, $2, id, start_at, CASE WHEN adjusts IS NULL THEN 'call' ELSE 'rerate' END, adjusts, cur, cost, amount
+     FROM unnest($3::uuid[], $4::timestamptz[], $5::uuid[], $6::text[], $7::bigint[], $8::bigint[]) AS u(id, start_at, adjusts, cur, cost, amount)`,
+    [
+      tenantId,
+      id,
+      cdrs.map((c) => c.id),
+      cdrs.map((c) => new Date(c.startMs).toISOString()),
+      cdrs.map((c) => c.adjusts),
+      cdrs.map((c) => c.ratedCurrency),
+      cdrs.map((c) => String(c.costMicros)),
+      computed.cdrAmounts.map(String),
+    ],
   );
   const draft = await getInvoiceRow(tx, { tenantId, id });
   await recordAudit(tx, actor, { action: "invoice.generate", entityType: "invoice", entityId: id, after: { ...stripInternal(draft), calls: cdrs.length } });
@@ -304,13 +359,18 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
 function issueTransfers(inv: InvoiceRow, fxLegs: { ratedCurrency: string; ratedMicros: bigint; convertedMicros: bigint }[]): TransferRequest[] {
   const base = { carrierId: inv.carrierId, reference: { type: "invoice", id: inv.id } };
   const out: TransferRequest[] = [];
+  // Amounts can be negative (re-rating credits): a negative leg is its opposite leg, positive.
+  const push = (positive: InvoiceLeg, negative: InvoiceLeg, key: string, currency: string, amountMicros: bigint) => {
+    if (amountMicros > 0n) out.push({ ...base, op: "invoice", leg: positive, key, currency, amountMicros });
+    if (amountMicros < 0n) out.push({ ...base, op: "invoice", leg: negative, key, currency, amountMicros: -amountMicros });
+  };
   for (const leg of fxLegs) {
-    out.push({ ...base, op: "invoice", leg: "fx_out", key: `invoice:${inv.id}:fx-out:${leg.ratedCurrency}`, currency: leg.ratedCurrency, amountMicros: leg.ratedMicros });
-    out.push({ ...base, op: "invoice", leg: "fx_in", key: `invoice:${inv.id}:fx-in:${leg.ratedCurrency}`, currency: inv.currency, amountMicros: leg.convertedMicros });
+    // fx_out takes rated usage off the customer in its currency; fx_in puts it back converted.
+    push("fx_out", "fx_in", `invoice:${inv.id}:fx-out:${leg.ratedCurrency}`, leg.ratedCurrency, leg.ratedMicros);
+    push("fx_in", "fx_out", `invoice:${inv.id}:fx-in:${leg.ratedCurrency}`, inv.currency, leg.convertedMicros);
   }
-  if (inv.rounding > 0n) out.push({ ...base, op: "invoice", leg: "rounding_charge", key: `invoice:${inv.id}:rounding`, currency: inv.currency, amountMicros: inv.rounding });
-  if (inv.rounding < 0n) out.push({ ...base, op: "invoice", leg: "rounding_credit", key: `invoice:${inv.id}:rounding`, currency: inv.currency, amountMicros: -inv.rounding });
-  if (inv.tax > 0n) out.push({ ...base, op: "invoice", leg: "tax", key: `invoice:${inv.id}:tax`, currency: inv.currency, amountMicros: inv.tax });
+  push("rounding_charge", "rounding_credit", `invoice:${inv.id}:rounding`, inv.currency, inv.rounding);
+  push("tax", "tax_credit", `invoice:${inv.id}:tax`, inv.currency, inv.tax);
   return out;
 }
 
@@ -334,7 +394,11 @@ export async function issueInvoice(tx: TxDb, actor: Actor, id: string, now = new
     SELECT count(*)::int AS n FROM invoice_cdrs ic
     LEFT JOIN cdrs c ON c.tenant_id = ic.tenant_id AND c.start_at = ic.start_at AND c.id = ic.cdr_id
     WHERE ic.tenant_id = ${tenantId} AND ic.invoice_id = ${id}
-      AND (c.id IS NULL OR c.rating_status <> 'rated' OR c.customer_currency IS DISTINCT FROM ic.rated_currency OR c.customer_cost_micros IS DISTINCT FROM ic.rated_cost_micros)`);
+      AND (c.id IS NULL OR CASE WHEN ic.kind = 'call'
+        THEN c.rating_status <> 'rated' OR c.customer_currency IS DISTINCT FROM ic.rated_currency OR c.customer_cost_micros IS DISTINCT FROM ic.rated_cost_micros
+        -- a rerate row is stale when the CDR's live rows no longer add up to what it costs now
+        ELSE c.rating_status = 'pending' OR CASE WHEN c.rating_status = 'rated' AND c.posted_version IS NOT NULL THEN c.customer_cost_micros ELSE 0 END
+          <> (SELECT sum(o.rated_cost_micros) FROM invoice_cdrs o WHERE o.tenant_id = ic.tenant_id AND o.cdr_id = ic.cdr_id AND o.released_at IS NULL) END)`);
   if (stale.rows[0]!.n) throw new AppError(409, "stale_draft", `${stale.rows[0]!.n} of the draft's calls were re-rated since it was made: void it and generate it again`);
   const legs = await tx.execute<{ cur: string; rated: string; amount: string }>(sql`
     SELECT rated_currency AS cur, sum(rated_cost_micros)::text AS rated, sum(amount_micros)::text AS amount
@@ -359,6 +423,13 @@ export async function voidInvoice(tx: TxDb, actor: Actor, id: string, reason: st
   const inv = await lockInvoice(tx, tenantId, id);
   if (inv.status === "void") throw conflict("Invoice is void already");
   if (inv.credited > 0n) throw conflict("Invoice has credit notes: it cannot be voided");
+  const adjusted = await tx.execute<{ number: number | null }>(sql`
+    SELECT DISTINCT i.number FROM invoice_cdrs ic JOIN invoices i ON i.id = ic.invoice_id
+    WHERE ic.tenant_id = ${tenantId} AND ic.adjusts_invoice_id = ${id} AND ic.released_at IS NULL`);
+  if (adjusted.rows.length) {
+    const names = adjusted.rows.map((r) => (r.number === null ? "a draft" : `invoice ${r.number}`)).join(", ");
+    throw conflict(`Re-rating corrections of this invoice's calls are billed on ${names}: void that first`);
+  }
   const reversed = await reverseDocumentTransfers(tx, { tenantId, reference: { type: "invoice", id } });
   await tx.execute(sql`UPDATE invoice_cdrs SET released_at = now() WHERE tenant_id = ${tenantId} AND invoice_id = ${id} AND released_at IS NULL`);
   const allocations = await tx.execute(sql`DELETE FROM invoice_allocations WHERE tenant_id = ${tenantId} AND invoice_id = ${id} RETURNING payment_id, amount_micros::text AS amount`);

@@ -133,7 +133,12 @@ export const invoiceLines = pgTable(
   (t) => [uniqueIndex("invoice_lines_position_key").on(t.invoiceId, t.position), index("invoice_lines_tenant_idx").on(t.tenantId)],
 );
 
-/** Which CDRs an invoice bills: a CDR is on at most one invoice that is not void (released_at set on void). */
+/**
+ * Which CDRs an invoice bills (released_at set on void). A `call` row bills a CDR's cost:
+ * a CDR has at most one live call row. A `rerate` row bills the change of a CDR re-rated
+ * after its invoice was issued (`rated_cost_micros` is the difference, either sign), on a
+ * later invoice; what a CDR has been billed is the sum of its live rows.
+ */
 export const invoiceCdrs = pgTable(
   "invoice_cdrs",
   {
@@ -141,6 +146,10 @@ export const invoiceCdrs = pgTable(
     invoiceId: uuid("invoice_id").notNull().references(() => invoices.id),
     cdrId: uuid("cdr_id").notNull(),
     startAt: ts("start_at").notNull(),
+    /** call | rerate */
+    kind: text("kind").notNull().default("call"),
+    /** For a rerate row: the invoice whose call row it corrects. */
+    adjustsInvoiceId: uuid("adjusts_invoice_id").references(() => invoices.id),
     ratedCurrency: text("rated_currency").notNull(),
     ratedCostMicros: money("rated_cost_micros").notNull(),
     amountMicros: money("amount_micros").notNull(),
@@ -148,7 +157,10 @@ export const invoiceCdrs = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.invoiceId, t.cdrId] }),
-    uniqueIndex("invoice_cdrs_live_key").on(t.tenantId, t.cdrId).where(sql`${t.releasedAt} IS NULL`),
+    uniqueIndex("invoice_cdrs_live_key").on(t.tenantId, t.cdrId).where(sql`${t.releasedAt} IS NULL AND ${t.kind} = 'call'`),
+    index("invoice_cdrs_cdr_idx").on(t.tenantId, t.cdrId),
+    index("invoice_cdrs_adjusts_idx").on(t.adjustsInvoiceId).where(sql`${t.adjustsInvoiceId} IS NOT NULL`),
+    check("invoice_cdrs_kind", sql`(${t.kind} = 'call' AND ${t.adjustsInvoiceId} IS NULL) OR (${t.kind} = 'rerate' AND ${t.adjustsInvoiceId} IS NOT NULL)`),
   ],
 );
 

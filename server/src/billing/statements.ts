@@ -13,8 +13,9 @@ type Kind = (typeof STATEMENT_KINDS)[number];
  * supplier account for a bilateral carrier) in one currency, between local midnight of
  * `from` and local midnight after `to`. Every posted transfer of the period lands in
  * exactly one line, so opening + Σ lines = closing = the account's balance at the end:
- * - a call's charge (and its re-rating corrections) goes to the invoice that bills it,
- *   or to the one line "usage not yet invoiced";
+ * - a call's charge (and its re-rating corrections, even when a later invoice bills
+ *   their difference) goes to the invoice that bills the call, or to the one line
+ *   "usage not yet invoiced";
  * - an invoice's own transfers (tax, rounding, FX) to that invoice; its void's
  *   reversals to a "voided" line of it;
  * - payments, refunds, credit notes, netting: a line each; adjustments and anything
@@ -59,7 +60,7 @@ export async function computeStatement(db: Db, params: { tenantId: string; carri
           -- Re-rating corrections belong with the usage they correct; a void or a reversed payment is a line of its own.
           m.reversal AND m.base_code NOT IN ('call_charge', 'supplier_cost') AS reversal
         FROM moved m
-        LEFT JOIN invoice_cdrs ic ON m.base_code = 'call_charge' AND ic.tenant_id = ${tenantId} AND ic.released_at IS NULL
+        LEFT JOIN invoice_cdrs ic ON m.base_code = 'call_charge' AND ic.tenant_id = ${tenantId} AND ic.released_at IS NULL AND ic.kind = 'call'
           AND ic.cdr_id = CASE WHEN m.reference_type = 'cdr' THEN m.reference_id::uuid END
         LEFT JOIN invoices i ON i.id = ic.invoice_id AND i.status NOT IN ('draft', 'void')
       )

@@ -9,7 +9,7 @@ import { timestamp } from "../platform/http/schemas.js";
 import { formatMoney } from "../platform/money.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { cdrListQuery, refinePeriod } from "./model.js";
-import { SELECT, toDto, where, type CdrDto, type Raw } from "./queries.js";
+import { SELECT, selectCdrs, toDto, where, type CdrDto, type Raw } from "./queries.js";
 import { RATE_CDRS_QUEUE } from "./rate.js";
 
 /**
@@ -101,16 +101,19 @@ const csvLine = (c: CdrDto) => COLUMNS.map(([, f]) => f(c)).join(",");
  * invoice (`invoice_cdrs`, joined on the partition key so each chunk prunes).
  */
 export async function* invoiceCdrsCsv(db: Db, params: { tenantId: string; invoiceId: string }): AsyncGenerator<string> {
-  yield `${EXPORT_HEADER}\r\n`;
-  const base = `${SELECT} JOIN invoice_cdrs ic ON ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.start_at = c.start_at WHERE ic.tenant_id = $1 AND ic.invoice_id = $2`;
+  yield `${EXPORT_HEADER},invoice_line,invoice_amount\r\n`;
+  const base = `${selectCdrs(`ic.kind AS "invoiceLine", ic.amount_micros::text AS "invoiceAmount"`)}
+    JOIN invoice_cdrs ic ON ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.start_at = c.start_at WHERE ic.tenant_id = $1 AND ic.invoice_id = $2`;
   let last: { startAt: Date; id: string } | null = null;
   for (;;) {
-    const page: { rows: Raw[] } = last
-      ? await db.$client.query<Raw>(`${base} AND (c.start_at, c.id) > ($3, $4) ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId, last.startAt, last.id])
-      : await db.$client.query<Raw>(`${base} ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId]);
+    type Row = Raw & { invoiceLine: string; invoiceAmount: string };
+    const page: { rows: Row[] } = last
+      ? await db.$client.query<Row>(`${base} AND (c.start_at, c.id) > ($3, $4) ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId, last.startAt, last.id])
+      : await db.$client.query<Row>(`${base} ORDER BY c.start_at, c.id LIMIT ${EXPORT_CHUNK}`, [params.tenantId, params.invoiceId]);
     if (!page.rows.length) return;
     const dtos = page.rows.map(toDto);
-    yield `${dtos.map(csvLine).join("\r\n")}\r\n`;
+    // The call's own fields, then what this invoice bills for it (a re-rate row bills a difference).
+    yield `${page.rows.map((r, i) => `${csvLine(dtos[i]!)},${r.invoiceLine},${amount(BigInt(r.invoiceAmount))}`).join("\r\n")}\r\n`;
     const tail = dtos[dtos.length - 1]!;
     last = { startAt: tail.startAt, id: tail.id };
     if (page.rows.length < EXPORT_CHUNK) return;

@@ -11,8 +11,7 @@ import type { CdrListQuery, cdrDto } from "./model.js";
 export const COUNT_CAP = 100_000;
 const DAY_MS = 86_400_000;
 
-export const SELECT = `
-  SELECT c.id, c.switch_id AS "switchId", c.call_id AS "callId", c.attempt, c.ingress_interconnect_id AS "ingressInterconnectId",
+const COLUMNS = `c.id, c.switch_id AS "switchId", c.call_id AS "callId", c.attempt, c.ingress_interconnect_id AS "ingressInterconnectId",
          c.service_id AS "serviceId", c.customer_carrier_id AS "customerCarrierId", c.egress_interconnect_id AS "egressInterconnectId",
          c.supplier_carrier_id AS "supplierCarrierId", c.calling_raw AS "callingRaw", c.called_raw AS "calledRaw",
          c.calling_number AS "callingNumber", c.called_number AS "calledNumber", c.start_at AS "startAt", c.answer_at AS "answerAt",
@@ -24,11 +23,15 @@ export const SELECT = `
          c.supplier_currency AS "supplierCurrency", c.supplier_prefix AS "supplierPrefix", c.supplier_destination AS "supplierDestination",
          c.supplier_rate_micros_per_minute::text AS "supplierRate", c.supplier_billable_s AS "supplierBillableS",
          c.supplier_cost_micros::text AS "supplierCost", c.fx_rate_micros::text AS "fxRate", c.margin_micros::text AS "margin",
-         cc.name AS "customerCarrierName", sc.name AS "supplierCarrierName", s.name AS "serviceName"
+         cc.name AS "customerCarrierName", sc.name AS "supplierCarrierName", s.name AS "serviceName"`;
+const FROM = `
   FROM cdrs c
   LEFT JOIN carriers cc ON cc.tenant_id = c.tenant_id AND cc.id = c.customer_carrier_id
   LEFT JOIN carriers sc ON sc.tenant_id = c.tenant_id AND sc.id = c.supplier_carrier_id
   LEFT JOIN services s ON s.tenant_id = c.tenant_id AND s.id = c.service_id`;
+/** A CDR row with its carriers' and service's names; `extra` adds columns of tables joined after it. */
+export const selectCdrs = (extra = "") => `SELECT ${COLUMNS}${extra ? `, ${extra}` : ""}${FROM}`;
+export const SELECT = selectCdrs();
 
 export type CdrDto = z.output<typeof cdrDto>;
 type MoneyField = "customerRate" | "customerCost" | "supplierRate" | "supplierCost" | "fxRate" | "margin";

@@ -19,6 +19,7 @@ describe("posting rules", () => {
     [{ ...base, op: "adjustment", side: "supplier", direction: "debit" }, "supplier C", "cost_of_sales", "adjustment"],
     [{ ...base, op: "netting" }, "supplier C", "customer C", "netting"],
     [{ ...base, op: "invoice", leg: "tax" }, "customer C", "tax", "invoice"],
+    [{ ...base, op: "invoice", leg: "tax_credit" }, "tax", "customer C", "invoice"],
     [{ ...base, op: "invoice", leg: "rounding_charge" }, "customer C", "revenue", "invoice"],
     [{ ...base, op: "invoice", leg: "rounding_credit" }, "revenue", "customer C", "invoice"],
     [{ ...base, op: "invoice", leg: "fx_out" }, "fx", "customer C", "invoice"],

@@ -44,6 +44,9 @@ export function legsOf(r: CarrierMoneyRequest): Legs {
       switch (r.leg) {
         case "tax":
           return { debit: carrier("customer"), credit: tenant("tax"), code: "invoice" };
+        // A negative tax: an invoice whose re-rating credits exceed its usage.
+        case "tax_credit":
+          return { debit: tenant("tax"), credit: carrier("customer"), code: "invoice" };
         case "rounding_charge":
           return { debit: carrier("customer"), credit: tenant("revenue"), code: "invoice" };
         case "rounding_credit":

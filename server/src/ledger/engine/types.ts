@@ -86,7 +86,7 @@ export type TransferRequest =
   | (CarrierMoney & { op: "netting" })
   /**
    * What issuing an invoice adds to the usage its calls already charged (billing/): the tax
-   * (customer → tax), the rounding to the minor unit (customer ↔ revenue), and the FX
+   * (customer → tax; `tax_credit` back when re-rating credits make it negative), the rounding to the minor unit (customer ↔ revenue), and the FX
    * conversion of usage rated in another currency through the tenant's fx account
    * (`fx_out` takes the usage off the customer account in the rated currency, `fx_in`
    * puts the converted amount on it in the invoice currency).
@@ -105,7 +105,7 @@ export type TransferRequest =
    */
   | (Common & { op: "settle_pending"; pendingId: string; amountMicros: bigint });
 export type TransferOp = TransferRequest["op"];
-export const INVOICE_LEGS = ["tax", "rounding_charge", "rounding_credit", "fx_out", "fx_in"] as const;
+export const INVOICE_LEGS = ["tax", "tax_credit", "rounding_charge", "rounding_credit", "fx_out", "fx_in"] as const;
 export type InvoiceLeg = (typeof INVOICE_LEGS)[number];
 
 /** A transfer already in the ledger, as the planner needs to know it. */
