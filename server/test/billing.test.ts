@@ -98,6 +98,14 @@ describe("tax rates and settings", () => {
     expect((await billing.request("DELETE", `/api/billing/tax-rates/${r.json.id}`)).status).toBe(200);
     expect((await billing.request("GET", `/api/billing/tax-rates/${r.json.id}`)).status).toBe(404);
     expect(await countRows(t.pool, "audit_events", `entity_id = '${r.json.id}'`)).toBe(3);
+    // The deleted rate waits in the Recycle Bin; its code taken meanwhile blocks the restore.
+    expect((await admin.request("GET", "/api/recycle-bin?entityType=tax_rate")).json.rows.map((x: { id: string; title: string }) => [x.id, x.title])).toEqual([[r.json.id, "GST"]]);
+    const taken = await billing.request("POST", "/api/billing/tax-rates", { code: "GST", name: "GST new", rate: "9" });
+    expect((await admin.request("POST", "/api/recycle-bin/restore", { entityType: "tax_rate", id: r.json.id })).status).toBe(409);
+    expect((await billing.request("DELETE", `/api/billing/tax-rates/${taken.json.id}`)).status).toBe(200);
+    expect((await admin.request("POST", "/api/recycle-bin/restore", { entityType: "tax_rate", id: r.json.id })).status).toBe(200);
+    expect((await billing.request("GET", `/api/billing/tax-rates/${r.json.id}`)).json).toMatchObject({ code: "GST", rate: "8" });
+    expect((await acme.request("POST", "/api/recycle-bin/restore", { entityType: "tax_rate", id: taken.json.id })).status).toBe(404);
   });
 
   it("settings: defaults until saved, validated, and another tenant's carrier is 404", async () => {

@@ -17,6 +17,7 @@ import {
 import { ratingPlansSoftDelete } from "../rating/soft-delete.js";
 import { routingPlansSoftDelete } from "../routing/soft-delete.js";
 import { supplierInvoicesSoftDelete } from "../reconciliation/invoices.js";
+import { taxRatesSoftDelete } from "../billing/settings.js";
 import type { SoftDeletable } from "./registry.js";
 
 /** Every soft-deletable entity type, children before parents: the purge goes in this order. */
@@ -30,6 +31,7 @@ export const softDeletables: readonly SoftDeletable[] = [
   carriersSoftDelete,
   routingPlansSoftDelete,
   ratingPlansSoftDelete,
+  taxRatesSoftDelete,
   usersSoftDelete,
 ];
 
