@@ -61,7 +61,8 @@ export async function createTestApp(
   const database = await createTestDatabase({ seeded: opts.seeded });
   const pool = createPool(database.url, 5);
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", BODY_LIMIT_BYTES: "65536", ...opts.env });
-  const jobs = new JobQueue(pool, database.url, { supervise: Boolean(opts.work) });
+  // No cron in tests: a scheduled job (e.g. invoice cycles every 15 minutes) firing mid-test would race it.
+  const jobs = new JobQueue(pool, database.url, { supervise: Boolean(opts.work), schedule: false });
   defineQueues(jobs, pool);
   for (const q of typeof opts.queues === "function" ? opts.queues(pool) : (opts.queues ?? [])) jobs.define(q);
   await jobs.start({ work: Boolean(opts.work) });

@@ -39,17 +39,21 @@ export class JobQueue {
   private readonly definitions = new Map<string, QueueDefinition>();
   private started = false;
 
+  private readonly scheduling: boolean;
+
   constructor(
     private readonly pool: pg.Pool,
     connectionString: string,
-    opts: { supervise?: boolean } = {},
+    // `schedule: false` runs no cron queue (tests call those handlers themselves, at a fixed "now").
+    opts: { supervise?: boolean; schedule?: boolean } = {},
   ) {
+    this.scheduling = opts.schedule ?? opts.supervise ?? true;
     this.boss = new PgBoss({
       connectionString,
       max: 4,
       migrate: false, // migrateDatabase() installs the schema before start
       supervise: opts.supervise ?? true,
-      schedule: opts.supervise ?? true,
+      schedule: this.scheduling,
       monitorStateIntervalSeconds: 30,
     });
     this.boss.on("error", () => {});
@@ -85,7 +89,7 @@ export class JobQueue {
           return output;
         }
       });
-      if (def.cron) await this.boss.schedule(def.name, def.cron, { tenantId: null });
+      if (def.cron && this.scheduling) await this.boss.schedule(def.name, def.cron, { tenantId: null });
     }
   }
 
