@@ -84,8 +84,12 @@ describe("ledger and payments", () => {
     // Nothing chosen yet: the form says what is missing and posts nothing.
     await d.getByRole("button", { name: "Record payment" }).click();
     await d.getByText("Pick a carrier").waitFor();
+    // The carrier's currency then appears beside Amount: the field must stay the same element
+    // (a remount would drop its focus and whatever is being typed).
+    const amountField = await d.getByLabel("Amount").elementHandle();
     await pickCarrier(d, CUSTOMER);
     await expect.poll(() => d.getByLabel("Currency").inputValue()).toBe("GBP");
+    expect(await amountField!.evaluate((el) => el.isConnected)).toBe(true);
     await d.getByLabel("Reference").fill("WIRE-2024-0042");
     await d.getByLabel("Note").fill("March invoice");
     await d.getByText("Posts: debit Cash / bank, credit the customer account").waitFor();

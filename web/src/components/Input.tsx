@@ -32,16 +32,19 @@ export function Input({ invalid, icon, trailing, className, size = "md", id, ...
       className={clsx(
         controlBase,
         controlState(bad),
-        (icon || trailing || !hasWidth(className)) && "w-full",
+        (icon !== undefined || trailing !== undefined || !hasWidth(className)) && "w-full",
         size === "sm" ? "h-7 px-2" : "h-8 px-2.5",
         icon && (size === "sm" ? "pl-7" : "pl-8"),
         trailing && "pr-8",
-        !icon && !trailing && className,
+        icon === undefined && trailing === undefined && className,
       )}
       {...rest}
     />
   );
-  if (!icon && !trailing) return input;
+  // The wrapper depends on whether an adornment slot is given, not on its content: an
+  // adornment appearing later (a currency set once a carrier is picked) must not remount
+  // the input, which would drop its focus and what is being typed.
+  if (icon === undefined && trailing === undefined) return input;
   return (
     <div className={clsx("relative min-w-0", className)}>
       {icon && <span className="pointer-events-none absolute inset-y-0 left-0 flex w-8 items-center justify-center text-fg-subtle [&_svg]:size-3.5">{icon}</span>}

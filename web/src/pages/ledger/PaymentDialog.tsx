@@ -136,7 +136,7 @@ export function PaymentDialog({ open, onClose, carrierId = null }: { open: boole
             <Select value={form.kind} onChange={(e) => set("kind", e.target.value as PaymentKind)} options={(Object.keys(KIND_LABEL) as PaymentKind[]).map((k) => ({ value: k, label: KIND_LABEL[k] }))} />
           </Field>
           <Field label="Amount" required error={err("amount")}>
-            <Input inputMode="decimal" className="font-mono" value={form.amount} onChange={(e) => set("amount", e.target.value)} placeholder="0.00" trailing={form.currency || undefined} />
+            <Input inputMode="decimal" className="font-mono" value={form.amount} onChange={(e) => set("amount", e.target.value)} placeholder="0.00" trailing={form.currency} />
           </Field>
           <Field label="Currency" required error={err("currency")} hint={carrier ? undefined : "Pick a carrier first"}>
             <Select value={form.currency} onChange={(e) => set("currency", e.target.value)} disabled={!carrier} placeholder={carrier ? undefined : "—"} options={currencies.map((c) => ({ value: c, label: c }))} />

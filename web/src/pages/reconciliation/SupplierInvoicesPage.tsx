@@ -250,7 +250,7 @@ function InvoiceDialog({ invoice, onClose }: { invoice: SupplierInvoice | "new" 
             <Input type="date" value={form.periodTo} onChange={(e) => set("periodTo", e.target.value)} />
           </Field>
           <Field label="Billed Amount" required error={err("billedAmount")}>
-            <Input inputMode="decimal" className="font-mono" value={form.billedAmount} onChange={(e) => set("billedAmount", e.target.value)} trailing={form.currency || undefined} />
+            <Input inputMode="decimal" className="font-mono" value={form.billedAmount} onChange={(e) => set("billedAmount", e.target.value)} trailing={form.currency} />
           </Field>
           <Field label="Billed Calls" error={err("billedCalls")}>
             <Input inputMode="numeric" value={form.billedCalls} onChange={(e) => set("billedCalls", e.target.value)} />
