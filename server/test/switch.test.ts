@@ -26,6 +26,7 @@ const SUPPLIER_B = "127.0.0.3";
 const CUSTOMER_IP = "127.0.0.10";
 const PREPAID_IP = "127.0.0.12";
 const LIMITED_IP = "127.0.0.13";
+const SHORT_IP = "127.0.0.14";
 let t: TestContext;
 let admin: Session;
 let sw: RunningSwitch;
@@ -329,6 +330,31 @@ describe("Kamailio in the call path", () => {
     expect(await cdrs(ids)).toEqual(ids.map((callId) => ({ call_id: callId, disposition: callId === ring.callId ? "cancelled" : "answered", n: 1 })).sort((x, y) => x.call_id.localeCompare(y.call_id)));
     const audits = await t.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'call.hang_up'");
     expect(audits.rows[0].n).toBe(4);
+  });
+
+  it("a call cut at the ingress's max call duration writes exactly one answered CDR", async () => {
+    const svc = (await t.pool.query("SELECT carrier_id, rating_plan_id AS sell, routing_plan_id AS routes FROM services WHERE name = 'SW svc'")).rows[0];
+    const ingress = await post(`/api/carriers/${svc.carrier_id}/interconnects`, {
+      name: "SW short in",
+      direction: "ingress",
+      currency: "USD",
+      addresses: [{ address: SHORT_IP, port: null }],
+      signalling: { maxCallDurationS: 2 },
+    });
+    await post(`/api/interconnects/${ingress}/services`, { name: "SW short svc", techPrefix: "4004#", ratingPlanId: svc.sell, routingPlanId: svc.routes });
+    await supplier(SUPPLIER_A, 200);
+    // The caller would hang up after 10 s: the switch's BYE comes at 2 s.
+    const started = Date.now();
+    await customerCall("4004#442071239200", 5110, { fromIp: SHORT_IP, holdMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(8000);
+    await stopSuppliers();
+    await new Promise((r) => setTimeout(r, 1000));
+    await pullSpool(t.pool, t.jobs);
+    const rows = (await t.pool.query("SELECT disposition, duration_s FROM cdrs WHERE called_number = '442071239200'")).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].disposition).toBe("answered");
+    expect(rows[0].duration_s).toBeGreaterThanOrEqual(2);
+    expect(rows[0].duration_s).toBeLessThanOrEqual(4);
   });
 
   it("lists the switch's live calls for the tenant only and refuses another token", async () => {
