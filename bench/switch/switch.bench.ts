@@ -40,7 +40,7 @@ import { createRandom, generateDeck } from "../rating/deck.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PREFIXES = Number(process.env.PREFIXES ?? 3_000);
-const RATES = (process.env.RATES ?? "50,100,150,200,300,400,600,800,1000").split(",").map(Number);
+const RATES = (process.env.RATES ?? "50,100,150,200,300,400,500,600,800,1000,1500,2000,3000,4000").split(",").map(Number);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 10);
 // Both switches run the production default unless told otherwise.
 const CHILDREN = String(switchSettingsSchema.parse({ SWITCH_CHILDREN: process.env.SWITCH_CHILDREN }).SWITCH_CHILDREN);

@@ -26,6 +26,7 @@ const SUPPLIER_B = "127.0.0.3";
 const CUSTOMER_IP = "127.0.0.10";
 const PREPAID_IP = "127.0.0.12";
 const LIMITED_IP = "127.0.0.13";
+const SHORT_IP = "127.0.0.14";
 let t: TestContext;
 let admin: Session;
 let sw: RunningSwitch;
@@ -41,10 +42,10 @@ const post = async (url: string, body: unknown) => {
   return r.json.id as string;
 };
 
-/** A supplier: answers every call (status 200) or refuses it with one status. */
+/** A supplier: answers every call (status 200), rings until cancelled (0) or refuses it with one status. */
 function supplier(ip: string, status: number): Promise<void> {
-  let file = path.join(SCENARIOS, "uas.xml");
-  if (status !== 200) {
+  let file = path.join(SCENARIOS, status === 0 ? "uas-ring.xml" : "uas.xml");
+  if (status !== 200 && status !== 0) {
     file = path.join(tmp, `uas-${status}.xml`);
     fs.writeFileSync(file, fs.readFileSync(path.join(SCENARIOS, "uas-status.xml"), "utf8").replaceAll("{{STATUS}}", String(status)));
   }
@@ -293,6 +294,67 @@ describe("Kamailio in the call path", () => {
     await expect.poll(async () => (await spoolRows()).length, { timeout: 5000 }).toBe(4);
     expect((await spoolRows()).map((r) => r.sip_status).sort()).toEqual([200, 486, 486, 503]);
     await pullSpool(t.pool, t.jobs);
+  });
+
+  it("a call hung up from the console writes exactly one CDR: answered → answered, ringing → cancelled", async () => {
+    const live = async () => (await admin.request("GET", "/api/switch/calls")).json as LiveCall[];
+    const hangUp = (c: LiveCall) => admin.request("POST", "/api/switch/calls/hangup", { switchId: c.switchId, callId: c.callId });
+    const cdrs = async (callIds: string[]) =>
+      (await t.pool.query("SELECT call_id, disposition, count(*) OVER (PARTITION BY call_id)::int AS n FROM cdrs WHERE call_id = ANY($1) ORDER BY call_id", [callIds])).rows;
+    // Answered: several at once, each ended while its caller and supplier are idle, so a
+    // BYE's reply can come back before Kamailio has sent the other one (the lost-CDR race).
+    await supplier(SUPPLIER_A, 200);
+    const numbers = ["442071239100", "442071239101", "442071239102"];
+    const calls = numbers.map((n, i) => customerCall(`1001#${n}`, 5099 + i * 2, { holdMs: 30_000 }));
+    await expect.poll(async () => (await live()).filter((c) => c.state === "answered").length, { timeout: 10_000 }).toBe(3);
+    const up = await live();
+    for (const c of up) expect((await hangUp(c)).status).toBe(200);
+    // Each caller got its BYE (sipp ends the call early: its own BYE was due in 30 s).
+    await Promise.all(calls);
+    await expect.poll(async () => (await live()).length, { timeout: 5000 }).toBe(0);
+    await stopSuppliers();
+
+    // Ringing: the supplier never answers; the caller gets 487 and the supplier a CANCEL.
+    await supplier(SUPPLIER_A, 0);
+    const ringing = invite(CUSTOMER_IP, "1001#442071239109");
+    await expect.poll(async () => (await live()).find((c) => c.to.includes("442071239109"))?.state, { timeout: 8000 }).toBe("ringing");
+    const ring = (await live()).find((c) => c.to.includes("442071239109"))!;
+    expect((await hangUp(ring)).status).toBe(200);
+    expect(await ringing).toBe(487);
+    await stopSuppliers();
+
+    // A late dialog:end row (when Kamailio's own path did run) must not make a second CDR.
+    await new Promise((r) => setTimeout(r, 1500));
+    await pullSpool(t.pool, t.jobs);
+    const ids = [...up.map((c) => c.callId), ring.callId];
+    expect(await cdrs(ids)).toEqual(ids.map((callId) => ({ call_id: callId, disposition: callId === ring.callId ? "cancelled" : "answered", n: 1 })).sort((x, y) => x.call_id.localeCompare(y.call_id)));
+    const audits = await t.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'call.hang_up'");
+    expect(audits.rows[0].n).toBe(4);
+  });
+
+  it("a call cut at the ingress's max call duration writes exactly one answered CDR", async () => {
+    const svc = (await t.pool.query("SELECT carrier_id, rating_plan_id AS sell, routing_plan_id AS routes FROM services WHERE name = 'SW svc'")).rows[0];
+    const ingress = await post(`/api/carriers/${svc.carrier_id}/interconnects`, {
+      name: "SW short in",
+      direction: "ingress",
+      currency: "USD",
+      addresses: [{ address: SHORT_IP, port: null }],
+      signalling: { maxCallDurationS: 2 },
+    });
+    await post(`/api/interconnects/${ingress}/services`, { name: "SW short svc", techPrefix: "4004#", ratingPlanId: svc.sell, routingPlanId: svc.routes });
+    await supplier(SUPPLIER_A, 200);
+    // The caller would hang up after 10 s: the switch's BYE comes at 2 s.
+    const started = Date.now();
+    await customerCall("4004#442071239200", 5110, { fromIp: SHORT_IP, holdMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(8000);
+    await stopSuppliers();
+    await new Promise((r) => setTimeout(r, 1000));
+    await pullSpool(t.pool, t.jobs);
+    const rows = (await t.pool.query("SELECT disposition, duration_s FROM cdrs WHERE called_number = '442071239200'")).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].disposition).toBe("answered");
+    expect(rows[0].duration_s).toBeGreaterThanOrEqual(2);
+    expect(rows[0].duration_s).toBeLessThanOrEqual(4);
   });
 
   it("lists the switch's live calls for the tenant only and refuses another token", async () => {

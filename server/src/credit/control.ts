@@ -219,7 +219,15 @@ export class CreditControl implements CreditGate {
 
   private async postReservations(tenantId: string, batch: QueuedReservation[]): Promise<void> {
     try {
-      const result = await inTransaction(this.pool, (tx) => postTransfers(tx, { tenantId, transfers: batch.map((q) => q.transfer) }));
+      const result = await inTransaction(this.pool, async (tx) => {
+        // Asynchronous commit: the call does not wait for the WAL flush. A PostgreSQL crash
+        // can lose the last ~0.6 s (3 × wal_writer_delay) of reservations, atomically: those
+        // calls then hold nothing (a bounded overrun, like a gate that is briefly stale) and
+        // their CDRs void nothing. A reservation is a hold that expires anyway; charges and
+        // every other posting stay synchronous.
+        await tx.$client.query("SET LOCAL synchronous_commit = off");
+        return postTransfers(tx, { tenantId, transfers: batch.map((q) => q.transfer) });
+      });
       batch.forEach((q, i) => {
         const [first, ...rest] = q.waiters;
         const posted = { transfer: result.results[i]!.transfers[0]!, replayed: result.results[i]!.replayed, accounts: result.accounts };

@@ -1,5 +1,5 @@
 import type { Db, TxDb } from "../platform/db/client.js";
-import { notFound } from "../platform/http/errors.js";
+import { conflict, notFound } from "../platform/http/errors.js";
 import { recordAudit, type Actor } from "../audit/audit.js";
 import { rpcCall } from "./kamailio/runner.js";
 
@@ -73,6 +73,7 @@ interface RpcDialog {
   state: number;
   start_ts: number;
   init_ts: number;
+  caller: { cseq: string | null };
   variables?: Record<string, string>[];
 }
 
@@ -124,14 +125,47 @@ export async function activeCalls(db: Db, params: { tenantId: string }): Promise
   return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
 }
 
-/** Ends a live call (BYE to both sides); refuses another tenant's call. */
+/**
+ * Ends a live call; refuses another tenant's call. Kamailio 5.6 cannot do it alone:
+ * `dlg.end_dlg` refuses a dialog not yet answered, and for an answered one it sends the
+ * caller's BYE, then checks the dialog's state again before the callee's BYE and before
+ * running `dialog:end`; when the caller's 200 has been processed in between (by another
+ * worker) the dialog is already deleted, so the callee gets no BYE and no script runs:
+ * the call wrote no CDR. So the attempt's spool row is written here, from the dialog's
+ * variables (ingest keeps one CDR per switch, call and attempt, so the row `dialog:end`
+ * also writes when it does run changes nothing), and:
+ * - ringing: 487 to the caller on the INVITE's transaction, which CANCELs the supplier
+ *   (a reply of the proxy's own runs no failure_route, so nothing else writes the row);
+ * - answered: `dlg.end_dlg` (BYE both ways, the callee's subject to that race).
+ */
 export async function hangUp(tx: TxDb, actor: Actor, params: { switchId: string; callId: string }) {
   const node = (await switchNodes(tx)).find((n) => n.id === params.switchId && n.connected);
   if (!node) throw notFound("Connected switch");
   const dialogs = (await rpcCall<RpcDialog[] | undefined>(node.rpcUrl, "dlg.list")) ?? [];
   const d = dialogs.find((x) => isLive(x) && x["call-id"] === params.callId && vars(x).tenant === actor.tenantId);
   if (!d) throw notFound("Active call");
-  await rpcCall(node.rpcUrl, "dlg.end_dlg", [d.h_entry, d.h_id]);
-  await recordAudit(tx, actor, { action: "call.hang_up", entityType: "call", entityId: null, before: { switchId: node.id, callId: params.callId, from: d.from_uri, to: d.to_uri }, after: null });
+  const answered = d.state >= 3;
+  await spoolEndedCall(tx, node.id, d, answered ? 200 : 487);
+  if (answered) {
+    await rpcCall(node.rpcUrl, "dlg.end_dlg", [d.h_entry, d.h_id]);
+  } else {
+    await rpcCall(node.rpcUrl, "tm.reply_callid", [487, "Request Terminated", d["call-id"], d.caller.cseq ?? "1", ".", "."]).catch((err: Error) => {
+      // Answered meanwhile: the INVITE's transaction has its final reply already.
+      throw conflict(`The call was answered while it was being hung up; hang it up again (${err.message})`);
+    });
+  }
+  await recordAudit(tx, actor, { action: "call.hang_up", entityType: "call", entityId: null, before: { switchId: node.id, callId: params.callId, from: d.from_uri, to: d.to_uri, state: answered ? "answered" : "ringing" }, after: null });
   return { ok: true as const };
+}
+
+/** The hung-up attempt's spool row, as `dialog:end` (answered) or failure_route (ringing) writes it. */
+async function spoolEndedCall(tx: TxDb, switchId: string, d: RpcDialog, sipStatus: number) {
+  const v = vars(d);
+  const seconds = (x: string | undefined) => (x && Number(x) > 0 ? Number(x) : null);
+  await tx.$client.query(
+    `INSERT INTO switch_cdr_spool (tenant_id, switch_id, call_id, attempt, decision_ref, ingress_interconnect_id, service_id, egress_interconnect_id,
+                                   calling, called, start_at, ring_at, answer_at, end_at, sip_status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11), to_timestamp($12), to_timestamp($13), now(), $14)`,
+    [v.tenant, switchId, d["call-id"], Number(v.attempt ?? 1), v.ref ?? "", v.ing ?? null, v.svc ?? null, v.egress ?? null, v.fU ?? "", v.rU ?? "", seconds(v.start) ?? d.init_ts, seconds(v.ring), sipStatus < 300 ? seconds(v.answer) : null, sipStatus],
+  );
 }

@@ -105,8 +105,8 @@ export class SwitchDecider {
   }
 
   /** Whether a token belongs to a registered switch (cached briefly: it is checked on every INVITE). */
-  async tokenValid(token: string | undefined): Promise<boolean> {
-    if (!token) return false;
+  async tokenValid(token: unknown): Promise<boolean> {
+    if (!token || typeof token !== "string") return false;
     const hash = hashToken(token);
     const hit = this.tokens.get(hash);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
