@@ -207,6 +207,19 @@ function byQuality(a: Route, b: Route): number {
 const byQualityLcr = (a: Route, b: Route) => byQuality(a, b) || byLcr(a, b);
 const byQualityPriority = (a: Route, b: Route) => byQuality(a, b) || byPriority(a, b);
 
+/**
+ * Stable in-place sort for the few routes of an entry: Array.prototype.sort calls the
+ * comparator through a builtin at a fixed cost per call, more than the comparisons here.
+ */
+function sortRoutes(routes: Route[], cmp: (a: Route, b: Route) => number): void {
+  for (let i = 1; i < routes.length; i++) {
+    const r = routes[i]!;
+    let j = i - 1;
+    for (; j >= 0 && cmp(routes[j]!, r) > 0; j--) routes[j + 1] = routes[j]!;
+    routes[j + 1] = r;
+  }
+}
+
 /** Weighted: draws without replacement in proportion to the weights; weight-0 routes follow by priority. */
 function weightedOrder(routes: Route[], rng: Rng): Route[] {
   const pool: Route[] = [];
@@ -233,7 +246,7 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
     out.push(picked!);
     total -= picked!.item.weight;
   }
-  rest.sort(byPriority);
+  sortRoutes(rest, byPriority);
   for (const r of rest) out.push(r);
   return out;
 }
@@ -450,16 +463,16 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   let ordered = routes;
   switch (entry.strategy) {
     case "lcr":
-      routes.sort(byLcr);
+      sortRoutes(routes, byLcr);
       break;
     case "priority":
-      routes.sort(byPriority);
+      sortRoutes(routes, byPriority);
       break;
     case "priority_lcr":
-      routes.sort(byPriorityLcr);
+      sortRoutes(routes, byPriorityLcr);
       break;
     case "quality":
-      routes.sort(entry.data.qualityBase === "lcr" ? byQualityLcr : byQualityPriority);
+      sortRoutes(routes, entry.data.qualityBase === "lcr" ? byQualityLcr : byQualityPriority);
       break;
     case "weighted":
       ordered = weightedOrder(routes, env.rng);
