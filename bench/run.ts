@@ -13,7 +13,9 @@ let failed = 0;
 for (const b of benches) {
   if (only && !b.includes(only)) continue;
   console.log(`\n━━ ${b} ━━`);
-  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(here, b)], { stdio: "inherit" });
+  // The routing bench hosts the server: it runs with the server's young-generation size (see the start scripts).
+  const flags = b.startsWith("routing/") ? ["--max-semi-space-size=64"] : [];
+  const r = spawnSync(process.execPath, [...flags, "--expose-gc", "--import", "tsx", path.join(here, b)], { stdio: "inherit" });
   if (r.status !== 0) failed += 1;
 }
 process.exit(failed ? 1 : 0);

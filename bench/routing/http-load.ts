@@ -1,6 +1,7 @@
 /**
- * HTTP load generator for the routing benchmark, run in a worker thread so its event
- * loop is not the server's. Two modes over keep-alive connections:
+ * HTTP load generator for the routing benchmark, run in a child process (forked by the
+ * bench, job and result over IPC): its event loop, heap and garbage collections are not
+ * the server's, as with a real switch. Two modes over keep-alive connections:
  *  - closed: `concurrency` requests in flight for `seconds` (maximum throughput);
  *  - open: requests sent on a fixed schedule of `rate` per second for `seconds`; each
  *    latency is measured from the request's scheduled time, so a stall counts against
@@ -9,7 +10,6 @@
  */
 import http from "node:http";
 import { performance } from "node:perf_hooks";
-import { parentPort, workerData } from "node:worker_threads";
 
 export interface LoadJob {
   port: number;
@@ -121,7 +121,8 @@ function run(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-if (parentPort) {
-  const port = parentPort;
-  run(workerData as LoadJob).then((r) => port.postMessage(r));
+if (process.send) {
+  process.once("message", (job: LoadJob) => {
+    void run(job).then((r) => process.send!(r, () => process.disconnect()));
+  });
 }

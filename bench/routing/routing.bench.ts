@@ -13,9 +13,10 @@
  * Usage: npx tsx bench/routing/routing.bench.ts   (env PREFIXES, CALLS, HTTP_SECONDS)
  */
 import os from "node:os";
+import v8 from "node:v8";
 import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
 import { startEmbeddedPostgres } from "../../server/src/platform/db/embedded.js";
 import { createDb, createPool } from "../../server/src/platform/db/client.js";
 import { migrateDatabase } from "../../server/src/platform/db/migrate.js";
@@ -114,14 +115,12 @@ collect();
 
 function load(job: Omit<LoadJob, "port" | "token" | "bodies">): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    // The worker loads TypeScript through tsx's loader, registered inside it.
-    const bootstrap = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(new URL("./http-load.ts", import.meta.url).href)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: { ...job, port, token, bodies } });
-    worker.once("message", (r: LoadResult) => {
-      void worker.terminate();
-      resolve(r);
-    });
-    worker.once("error", reject);
+    // Its own process: the load generator's event loop and GC pauses are not the server's.
+    const child = fork(new URL("./http-load.ts", import.meta.url), { execArgv: ["--import", "tsx"], stdio: "inherit" });
+    child.once("message", (r) => resolve(r as LoadResult));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`load generator exited with ${code}`))));
+    child.send({ ...job, port, token, bodies } satisfies LoadJob);
   });
 }
 await load({ mode: "closed", seconds: 2, concurrency: 16, rate: 0 }); // warm-up
@@ -199,6 +198,7 @@ LEFT JOIN LATERAL (
 WHERE NOT EXISTS (SELECT 1 FROM blacklist_entries b WHERE b.tenant_id = $1 AND b.list = 'destination' AND b.scope = 'global' AND b.value = ANY(pre.prefixes))
 ORDER BY rate_usd, cands.position
 LIMIT 4`;
+const youngMb = (v8.getHeapSpaceStatistics().find((sp) => sp.space_name === "new_space")?.space_size ?? 0) / 2 ** 20;
 const client = await pool.connect();
 const query = { name: "route", text: SQL };
 const sqlCalls = world.calls.slice(0, SQL_CALLS);
@@ -210,7 +210,7 @@ const sqlRate = sqlCalls.length / ((performance.now() - s0) / 1000);
 client.release();
 
 log(`
-Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores
+Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; young generation ${fmt(youngMb)} MB (--max-semi-space-size, see the start scripts)
 Results (${fmt(PREFIXES)}-prefix decks × 5, ${fmt(world.counts.carriers!)} carriers, ${fmt(world.counts.interconnects!)} interconnects, ${fmt(world.counts.services!)} services, ${fmt(world.counts.entries!)} routing entries)
   in process (engine decide)            ${fmt(inProcess)} decisions/s wall clock, ${fmt(inProcessCpu)} per CPU-second, one core   (target ≥ 200,000)
   over HTTP, max (16 in flight)         ${fmt(httpRate)} decisions/s   (an authenticated GET of the status: ${fmt(floorRate)}/s)

@@ -143,7 +143,7 @@ export class RoutingService {
       const t0 = performance.now();
       try {
         const data = await loadSnapshotData(this.deps.pool, this.deps.db, { tenantId: st.tenantId });
-        const snapshot = compileSnapshot(data);
+        const snapshot = compileSnapshot(data, st.snapshot);
         st.snapshot = snapshot;
         st.builtAt = new Date();
         st.generation += 1;

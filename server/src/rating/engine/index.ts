@@ -1,12 +1,10 @@
-/** The pure rating engine: cost of a call (cost.ts), compiled plans and lookups (plan.ts), local time (zone.ts). */
+/** The pure rating engine: cost of a call (cost.ts), compiled plans and lookups (plan.ts), one walk over many plans (plan-union.ts), local time (zone.ts). */
 export { billableSeconds, computeCost, type CostBreakdown, type CostInput, type Increments } from "./cost.js";
 export {
   compilePlan,
   lookup,
   lookupBatch,
   lookupVersion,
-  lookupVersionEach,
-  MAX_PLANS_AT_ONCE,
   memoryStats,
   rateCall,
   rateCalls,
@@ -21,4 +19,5 @@ export {
   type RatingPlan,
   type TimeClass,
 } from "./plan.js";
+export { compilePlanUnion, lookupUnion, MAX_UNION_PLANS, type PlanUnion } from "./plan-union.js";
 export { ZoneClock, zoneClock, zonedTimeToEpochMs } from "./zone.js";

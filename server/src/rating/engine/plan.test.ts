@@ -4,7 +4,6 @@ import {
   lookup,
   lookupBatch,
   lookupVersion,
-  lookupVersionEach,
   memoryStats,
   rateCall,
   rateCalls,
@@ -375,39 +374,6 @@ describe("lookupBatch / rateCalls", () => {
 
   it("rejects output arrays that are too short", () => {
     expect(() => lookupBatch(compiled, ["1", "2"], new Float64Array(1), new Int32Array(2))).toThrow(RangeError);
-  });
-});
-
-describe("lookupVersionEach", () => {
-  const classes = { timeClasses: [{ name: "peak", days: [1, 2, 3, 4, 5], start: "08:00", end: "19:00" }] };
-  // Plans whose tries end at different depths, so walks stop in different rounds.
-  const plans = [
-    plan([rate("1", 10n), rate("12", 20n), rate("123", 30n), rate("1234", 40n, { effectiveFrom: Date.UTC(2030, 0, 1) }), rate("44", 50n), rate("4420", 60n, { timeClass: "peak" })], classes),
-    plan([rate("1", 11n), rate("44", 51n), rate("442012", 52n)]),
-    plan([rate("9", 1n)]),
-    plan([rate("12", 21n), rate("1239", 31n), rate("4", 41n)]),
-  ].map((p) => compilePlan(p));
-  const numbers = ["12399", "+12345", "0044 20 1234", "442012", "9", "", "1", "00", "+", "1299", "44", "4420", "12 3"];
-
-  it("gives each plan the answer (and match) lookupVersion gives, for any number of plans", () => {
-    const out = new Int32Array(plans.length);
-    for (const at of [NOW, NOW + 8 * 3_600_000]) {
-      for (const number of numbers) {
-        for (let n = 1; n <= plans.length; n++) {
-          lookupVersionEach(plans, n, number, at, out);
-          for (let k = 0; k < n; k++) {
-            const ends = [...plans[k]!.scratch.subarray(0, 3)];
-            const expected = lookupVersion(plans[k]!, number, at);
-            expect(out[k], `${number} in plan ${k} of ${n}`).toBe(expected);
-            if (expected >= 0) expect(ends).toEqual([...plans[k]!.scratch.subarray(0, 3)]);
-          }
-        }
-      }
-    }
-  });
-
-  it("refuses more plans than it walks at once", () => {
-    expect(() => lookupVersionEach(Array(9).fill(plans[0]!), 9, "1", NOW, new Int32Array(9))).toThrow(RangeError);
   });
 });
 

@@ -179,7 +179,7 @@ const DIGITS = /^[0-9]+$/;
 const HH_MM = /^(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00))$/;
 const STACK_BASE = 3;
 /** Int32s per node row / per version record. */
-const ROW = 4;
+export const ROW = 4;
 const RECORD = 12;
 /** Longest prefix accepted (E.164 numbers have at most 15 digits). */
 const MAX_PREFIX_LENGTH = 32;
@@ -188,11 +188,11 @@ const MAX_PREFIX_LENGTH = 32;
  * about an L2 cache. On the 500k-prefix benchmark deck this is depth ≤ 6 (91k rows).
  */
 const SHALLOW_BYTES = 1.5 * 1024 * 1024;
-const CHILD_BITS = 0x3ff;
-const HAS_VERSIONS = 1 << 10;
-const HAS_TIME_CLASS = 1 << 11;
+export const CHILD_BITS = 0x3ff;
+export const HAS_VERSIONS = 1 << 10;
+export const HAS_TIME_CLASS = 1 << 11;
 /** popcount of every 10-bit child mask. */
-const POPCOUNT = Uint8Array.from({ length: 1024 }, (_, m) => {
+export const POPCOUNT = Uint8Array.from({ length: 1024 }, (_, m) => {
   let bits = 0;
   for (let x = m; x !== 0; x &= x - 1) bits++;
   return bits;
@@ -512,7 +512,7 @@ export function compilePlan(plan: RatingPlan, options: CompileOptions = {}): Com
 }
 
 /** Index in `number` where the normalized digits start: after leading whitespace and one "+" or "00". */
-function normalizedStart(number: string): number {
+export function normalizedStart(number: string): number {
   const len = number.length;
   let i = 0;
   while (i < len && number.charCodeAt(i) <= 32) i++;
@@ -524,13 +524,15 @@ function normalizedStart(number: string): number {
   return i;
 }
 
-/** The first version record of node `row` usable at `atMs` (live, time class matching), or −1. */
-function matchVersions(plan: CompiledPlan, row: number, atMs: number): number {
+/**
+ * The first of `count` version records from Int32 index `first` usable at `atMs` (live,
+ * time class matching), or −1. `classes`: some record has a time class.
+ */
+export function matchRecords(plan: CompiledPlan, first: number, count: number, classes: boolean, atMs: number): number {
   const trie = plan.trie;
   const times = plan.trieTimes;
-  const classes = (trie[row + 1]! & HAS_TIME_CLASS) !== 0;
   let minuteOfWeek = -1;
-  for (let p = trie[row + 2]!, end = p + trie[row + 3]! * RECORD; p < end; p += RECORD) {
+  for (let p = first, end = first + count * RECORD; p < end; p += RECORD) {
     const half = p >> 1;
     if (!(times[half]! <= atMs && atMs < times[half + 1]!)) continue;
     if (classes) {
@@ -543,6 +545,12 @@ function matchVersions(plan: CompiledPlan, row: number, atMs: number): number {
     return p;
   }
   return -1;
+}
+
+/** The first version record of node `row` usable at `atMs`, or −1. */
+function matchVersions(plan: CompiledPlan, row: number, atMs: number): number {
+  const trie = plan.trie;
+  return matchRecords(plan, trie[row + 2]!, trie[row + 3]!, (trie[row + 1]! & HAS_TIME_CLASS) !== 0, atMs);
 }
 
 /**
@@ -589,81 +597,6 @@ export function lookupVersion(plan: CompiledPlan, number: string, atMs: number):
     }
   }
   return -1;
-}
-
-/** Most plans `lookupVersionEach` walks at once. */
-export const MAX_PLANS_AT_ONCE = 8;
-const laneRow = new Int32Array(MAX_PLANS_AT_ONCE);
-const laneMask = new Int32Array(MAX_PLANS_AT_ONCE);
-const laneSp = new Int32Array(MAX_PLANS_AT_ONCE);
-
-/**
- * `lookupVersion` of one number in several distinct plans: `out[k]` = the handle in
- * `plans[k]` or −1, with `plans[k].scratch` set as lookupVersion sets it. Allocates
- * nothing. A route decision looks the called number up in every supplier plan of its
- * routing entry; each walk is a chain of dependent cache misses, so walking the plans'
- * tries in lockstep (one digit each per round) keeps their misses in flight together.
- */
-export function lookupVersionEach(plans: readonly CompiledPlan[], count: number, number: string, atMs: number, out: Int32Array): void {
-  if (count > MAX_PLANS_AT_ONCE || out.length < count) throw new RangeError(`at most ${MAX_PLANS_AT_ONCE} plans, and room for each answer`);
-  const len = number.length;
-  const start = normalizedStart(number);
-  let alive = count;
-  for (let k = 0; k < count; k++) {
-    laneRow[k] = 0;
-    laneMask[k] = plans[k]!.trie[1]!; // the root is never a prefix
-    laneSp[k] = STACK_BASE;
-  }
-  let depth = 0;
-  for (let i = start; i < len && alive > 0; i++) {
-    const digit = number.charCodeAt(i) - 48;
-    if (digit >>> 0 > 9) continue;
-    const bit = 1 << digit;
-    depth++;
-    for (let k = 0; k < count; k++) {
-      const mask = laneMask[k]!;
-      if (mask < 0) continue; // this walk has ended
-      if ((mask & bit) === 0) {
-        laneMask[k] = -1;
-        alive--;
-        continue;
-      }
-      const plan = plans[k]!;
-      const trie = plan.trie;
-      const row = trie[laneRow[k]!]! + POPCOUNT[mask & (bit - 1)]! * ROW;
-      const next = trie[row + 1]!;
-      laneRow[k] = row;
-      if ((next & HAS_VERSIONS) !== 0) {
-        const sp = laneSp[k]!;
-        plan.scratch[sp] = row;
-        plan.scratch[sp + 1] = i + 1;
-        plan.scratch[sp + 2] = depth;
-        laneSp[k] = sp + 3;
-      }
-      if ((next & CHILD_BITS) === 0) {
-        laneMask[k] = -1;
-        alive--;
-      } else {
-        laneMask[k] = next;
-      }
-    }
-  }
-  for (let k = 0; k < count; k++) {
-    const plan = plans[k]!;
-    const scratch = plan.scratch;
-    let found = -1;
-    // Deepest prefix first; fall back to shorter ones when it has nothing usable.
-    for (let sp = laneSp[k]!; sp > STACK_BASE && found < 0; ) {
-      sp -= 3;
-      found = matchVersions(plan, scratch[sp]!, atMs);
-      if (found >= 0) {
-        scratch[0] = start;
-        scratch[1] = scratch[sp + 1]!;
-        scratch[2] = scratch[sp + 2]!;
-      }
-    }
-    out[k] = found;
-  }
 }
 
 /**

@@ -5,7 +5,7 @@
  * effective-dated entries whose candidates are expanded (trunk groups → members) with
  * every drop that does not depend on the call worked out in advance.
  */
-import { MAX_PLANS_AT_ONCE } from "../../rating/engine/index.js";
+import { compilePlanUnion, MAX_UNION_PLANS, type CompiledPlan, type PlanUnion } from "../../rating/engine/index.js";
 import type { DropReason } from "../model.js";
 import { buildFxSeries, type FxSeries } from "./fx.js";
 import { IpIndex } from "./ip.js";
@@ -19,12 +19,14 @@ import type {
   CompiledRoutingPlan,
   IngressBinding,
   Interconnect,
+  PlanLane,
   RoutingEntryData,
   RoutingPlanData,
   Service,
   Snapshot,
   SnapshotData,
   TrunkGroup,
+  UnionLookup,
 } from "./types.js";
 
 const open = (from: number | null) => from ?? Number.NEGATIVE_INFINITY;
@@ -53,6 +55,33 @@ const minRate = (a: bigint | null, b: bigint | null) => (a === null ? b : b === 
 interface Lookups {
   interconnectsById: ReadonlyMap<string, Interconnect>;
   trunkGroups: ReadonlyMap<string, { group: TrunkGroup; direction: string; members: readonly string[] }>;
+  lanes: ReadonlyMap<CompiledPlan, PlanLane>;
+}
+
+/**
+ * The rating plans in union tries of at most MAX_UNION_PLANS, so a decision looks a number
+ * up in its customer and supplier plans with one walk. Building a union costs about what
+ * compiling its decks' tries costs, so a union of the same (immutable) compiled plans is
+ * taken over from the previous snapshot: a routing or carrier edit does not rebuild it.
+ */
+function planUnions(plans: readonly CompiledPlan[], previous: readonly PlanUnion[]): PlanUnion[] {
+  const out: PlanUnion[] = [];
+  for (let i = 0; i < plans.length; i += MAX_UNION_PLANS) {
+    const chunk = plans.slice(i, i + MAX_UNION_PLANS);
+    const same = previous.find((u) => u.plans.length === chunk.length && u.plans.every((p, k) => p === chunk[k]));
+    out.push(same ?? compilePlanUnion(chunk));
+  }
+  return out;
+}
+
+/** The plans' bits, per union they are in. */
+function unionLookups(plans: Iterable<CompiledPlan>, lanes: ReadonlyMap<CompiledPlan, PlanLane>): UnionLookup[] {
+  const bits = new Map<PlanUnion, number>();
+  for (const p of plans) {
+    const lane = lanes.get(p);
+    if (lane) bits.set(lane.union, (bits.get(lane.union) ?? 0) | (1 << lane.index));
+  }
+  return [...bits].map(([union, b]) => ({ union, bits: b }));
 }
 
 /** An interconnect's drop known before any call, in the order the decision reports them. */
@@ -114,7 +143,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
   }
   const pct = entry.minMarginPercent;
   // Items without a static drop reach the supplier rate check, so they have a supplier plan.
-  const supplierPlans = [...new Set(items.flatMap((i) => (i.staticDrop === null && i.interconnect?.supplierPlan ? [i.interconnect.supplierPlan.plan] : [])))];
+  const supplierPlans = new Set(items.flatMap((i) => (i.staticDrop === null && i.interconnect?.supplierPlan ? [i.interconnect.supplierPlan.plan] : [])));
   return {
     data: entry,
     direct,
@@ -127,7 +156,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
     maxAttempts: entry.maxAttempts ?? planMaxAttempts,
     minMarginBasisPoints: pct === null ? null : BigInt(Math.round(pct * 100)),
     items,
-    supplierPlans: supplierPlans.slice(0, MAX_PLANS_AT_ONCE),
+    supplierLookups: unionLookups(supplierPlans, lookups.lanes),
   };
 }
 
@@ -172,7 +201,8 @@ function directEntry(serviceId: string, interconnectId: string, lookups: Lookups
   return compileEntry(entry, lookups, 1, true);
 }
 
-export function compileSnapshot(data: SnapshotData): Snapshot {
+/** `previous`: the tenant's current snapshot, whose plan unions are reused where their plans are unchanged. */
+export function compileSnapshot(data: SnapshotData, previous: Snapshot | null = null): Snapshot {
   const carriers = new Map<string, Carrier>(
     data.carriers.map((c) => [c.id, { id: c.id, name: c.name, status: c.status, active: c.status === "active", routingCapacity: c.routingCapacity, circularRouting: c.circularRouting }]),
   );
@@ -211,7 +241,10 @@ export function compileSnapshot(data: SnapshotData): Snapshot {
   }
 
   const trunkGroups = new Map(data.trunkGroups.map((g) => [g.id, { group: { id: g.id, name: g.name }, direction: g.direction, members: g.memberIds }]));
-  const lookups: Lookups = { interconnectsById, trunkGroups };
+  const unions = planUnions([...new Set([...data.ratingPlans.values()].map((r) => r.plan))], previous?.planUnions ?? []);
+  const lanes = new Map<CompiledPlan, PlanLane>();
+  for (const union of unions) union.plans.forEach((plan, index) => lanes.set(plan, { union, index }));
+  const lookups: Lookups = { interconnectsById, trunkGroups, lanes };
 
   // Every pair of currencies a rate or a plan can be in, both ways.
   const currencies = new Set<string>([...interconnects.map((i) => i.currency), ...data.routingPlans.map((p) => p.currency), ...[...data.ratingPlans.values()].map((p) => p.plan.currency)]);
@@ -238,6 +271,7 @@ export function compileSnapshot(data: SnapshotData): Snapshot {
     const ic = interconnectsById.get(d.interconnectId);
     if (!ic || ic.direction !== "ingress") continue;
     const own = byService.get(d.id) ?? [];
+    const ratingPlan = d.ratingPlanId === null ? null : (data.ratingPlans.get(d.ratingPlanId) ?? null);
     const s: Service = {
       id: d.id,
       name: d.name,
@@ -247,7 +281,8 @@ export function compileSnapshot(data: SnapshotData): Snapshot {
       techPrefix: d.techPrefix || ic.techPrefix,
       destinationMatch: PrefixSet.ofPrefixes(d.destinationMatch),
       originationMatch: PrefixSet.ofPrefixes(d.originationMatch),
-      ratingPlan: d.ratingPlanId === null ? null : (data.ratingPlans.get(d.ratingPlanId) ?? null),
+      ratingPlan,
+      customerLane: ratingPlan === null ? null : (lanes.get(ratingPlan.plan) ?? null),
       routingPlan: d.routingPlanId === null ? null : (routingPlansById.get(d.routingPlanId) ?? null),
       direct: d.routingMethod === "interconnect" && d.routeToInterconnectId !== null ? directEntry(d.id, d.routeToInterconnectId, lookups) : null,
       destinationBlacklist: blacklistSet(own, "destination", all),
@@ -274,6 +309,7 @@ export function compileSnapshot(data: SnapshotData): Snapshot {
     interconnectsById,
     routingPlansById,
     ratingPlans: data.ratingPlans,
+    planUnions: unions,
     ingress,
     globalDestinationBlacklist: blacklistSet(data.blacklist, "destination", (b) => b.scope === "global"),
     globalOriginationBlacklist: blacklistSet(data.blacklist, "origination", (b) => b.scope === "global"),

@@ -15,6 +15,7 @@ import type {
   RoutingEntryData,
   RoutingPlanData,
   ServiceData,
+  Snapshot,
   SnapshotData,
   TrunkGroupData,
 } from "./types.js";
@@ -186,7 +187,7 @@ function world(): World {
   };
 }
 
-function compile(w: World) {
+function compile(w: World, previous: Snapshot | null = null, ratingPlans = [CUSTOMER, SUP_A, SUP_B, SUP_C, SUP_BI, SUP_EQ, SUP_OVER]) {
   return compileSnapshot({
     tenantId: "t1",
     carriers: w.carriers,
@@ -197,8 +198,8 @@ function compile(w: World) {
     releaseCauses: RFC3398_DEFAULTS,
     fxRates: w.fx,
     routingPlans: [{ ...w.plan, entries: w.entries }],
-    ratingPlans: new Map([CUSTOMER, SUP_A, SUP_B, SUP_C, SUP_BI, SUP_EQ, SUP_OVER].map((p) => [p.id, p])),
-  });
+    ratingPlans: new Map(ratingPlans.map((p) => [p.id, p])),
+  }, previous);
 }
 
 const emptyLive = (): LiveState => ({ down: new Set(), channels: new Map(), cps: new Map(), quality: new Map() });
@@ -348,6 +349,25 @@ describe("blacklists with exceptions", () => {
     expect(d.dropped[0]!.detail).toBe("447");
     ic(w, "A").blacklistEnabled = false;
     expect(order(run(w, { dialled: "7#447700900123" }))).toContain("A");
+  });
+});
+
+describe("plan unions", () => {
+  it("a rebuild takes over the previous snapshot's union while its plans are unchanged; a new deck gets a new one", () => {
+    const first = compile(world());
+    expect(first.planUnions).toHaveLength(1);
+    expect(first.planUnions[0]!.plans).toHaveLength(7);
+    const again = compile(world(), first);
+    expect(again.planUnions[0]).toBe(first.planUnions[0]);
+    // Supplier A's deck replaced: A becomes the cheapest for 44 (0.001).
+    const cheaperA = ratingPlan("supA", "USD", [["44", 1_000]]);
+    const changed = compile(world(), again, [CUSTOMER, cheaperA, SUP_B, SUP_C, SUP_BI, SUP_EQ, SUP_OVER]);
+    expect(changed.planUnions[0]).not.toBe(first.planUnions[0]);
+    const call = { sourceIp: "10.0.0.1", sourcePort: null, serviceId: null, dialled: "7#442071234567", calling: "", atMs: NOW };
+    expect(order(decide(again, call, env()))).toEqual(["B", "A", "C"]);
+    const d = decide(changed, call, env());
+    expect(order(d)).toEqual(["A", "B", "C"]);
+    expect(d.routes[0]!.rateInPlanMicros).toBe(1_000n);
   });
 });
 

@@ -23,7 +23,7 @@
  * number strings) plus the credit request. Ingress matching runs on module-level state.
  */
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { lookupVersion, lookupVersionEach, MAX_PLANS_AT_ONCE, type CompiledPlan } from "../../rating/engine/index.js";
+import { lookupUnion, lookupVersion, type CompiledPlan } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
@@ -42,6 +42,7 @@ import type {
   IngressBinding,
   Interconnect,
   LiveState,
+  PlanLane,
   QualityStats,
   Route,
   Service,
@@ -206,6 +207,19 @@ function byQuality(a: Route, b: Route): number {
 const byQualityLcr = (a: Route, b: Route) => byQuality(a, b) || byLcr(a, b);
 const byQualityPriority = (a: Route, b: Route) => byQuality(a, b) || byPriority(a, b);
 
+/**
+ * Stable in-place sort for the few routes of an entry: Array.prototype.sort calls the
+ * comparator through a builtin at a fixed cost per call, more than the comparisons here.
+ */
+function sortRoutes(routes: Route[], cmp: (a: Route, b: Route) => number): void {
+  for (let i = 1; i < routes.length; i++) {
+    const r = routes[i]!;
+    let j = i - 1;
+    for (; j >= 0 && cmp(routes[j]!, r) > 0; j--) routes[j + 1] = routes[j]!;
+    routes[j + 1] = r;
+  }
+}
+
 /** Weighted: draws without replacement in proportion to the weights; weight-0 routes follow by priority. */
 function weightedOrder(routes: Route[], rng: Rng): Route[] {
   const pool: Route[] = [];
@@ -232,7 +246,7 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
     out.push(picked!);
     total -= picked!.item.weight;
   }
-  rest.sort(byPriority);
+  sortRoutes(rest, byPriority);
   for (const r of rest) out.push(r);
   return out;
 }
@@ -241,8 +255,8 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
  * Supplier rates of one decision, memoized by plan: interconnects of one supplier usually
  * share a rating plan, so a number is looked up (and its rate converted to the compared
  * currency) once per plan, not once per candidate. The entry's supplier plans are looked
- * up with the customer's (`lookupRates`); rates are read and converted only for the plans
- * a candidate reaches. Slots are module-level and reset per decision, so nothing is
+ * up with the customer's in one walk of their plan union (`lookupRates`); rates are read
+ * and converted only for the plans a candidate reaches. Slots are module-level and reset per decision, so nothing is
  * allocated; slot MEMO is scratch once the memo is full.
  */
 const MEMO = 16;
@@ -256,29 +270,35 @@ const memoFx: (FxSeries | null)[] = new Array<FxSeries | null>(MEMO + 1).fill(nu
 const memoFxIndex = new Int32Array(MEMO + 1);
 let memoCount = 0;
 
-const lanePlans: CompiledPlan[] = [];
-const laneHandles = new Int32Array(MAX_PLANS_AT_ONCE);
+/** Answers of a union walk, by plan index in the union. */
+const unionOut = new Int32Array(32);
 
 /**
- * The customer rate's lookup (step 3), walked in lockstep with the supplier plans of the
- * entry step 6 will use, whose handles start the memo. Returns the customer's handle.
+ * The customer rate's lookup (step 3), in the same union walk as the supplier plans of
+ * the entry step 6 will use, whose handles start the memo. Returns the customer's handle.
  */
-function lookupRates(customer: CompiledPlan, entry: CompiledEntry | null, dest: string, at: number): number {
+function lookupRates(customer: CompiledPlan, lane: PlanLane | null, entry: CompiledEntry | null, dest: string, at: number): number {
   memoCount = 0;
-  lanePlans.length = 0;
-  lanePlans.push(customer);
-  // Distinct plans only (a plan's scratch holds one walk): should the customer's plan also
-  // be a supplier's, that supplier's rate is looked up on its own in step 6.
-  if (entry !== null) for (const p of entry.supplierPlans) if (p !== customer && lanePlans.length < MAX_PLANS_AT_ONCE) lanePlans.push(p);
-  if (lanePlans.length === 1) return lookupVersion(customer, dest, at);
-  lookupVersionEach(lanePlans, lanePlans.length, dest, at, laneHandles);
-  for (let k = 1; k < lanePlans.length; k++) {
-    memoPlans[k - 1] = lanePlans[k]!;
-    memoHandle[k - 1] = laneHandles[k]!;
-    memoReady[k - 1] = 0;
+  let handle = -2;
+  if (entry !== null) {
+    const lookups = entry.supplierLookups;
+    for (let u = 0; u < lookups.length; u++) {
+      const { union, bits } = lookups[u]!;
+      const withCustomer = lane !== null && lane.union === union;
+      lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut);
+      if (withCustomer) handle = unionOut[lane.index]!;
+      for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
+        const k = 31 - Math.clz32(b & -b);
+        memoPlans[memoCount] = union.plans[k]!;
+        memoHandle[memoCount] = unionOut[k]!;
+        memoReady[memoCount++] = 0;
+      }
+    }
   }
-  memoCount = lanePlans.length - 1;
-  return laneHandles[0]!;
+  if (handle !== -2) return handle;
+  if (lane === null) return lookupVersion(customer, dest, at);
+  lookupUnion(lane.union, 1 << lane.index, dest, at, unionOut);
+  return unionOut[lane.index]!;
 }
 
 /** The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null: no FX rate). */
@@ -443,16 +463,16 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   let ordered = routes;
   switch (entry.strategy) {
     case "lcr":
-      routes.sort(byLcr);
+      sortRoutes(routes, byLcr);
       break;
     case "priority":
-      routes.sort(byPriority);
+      sortRoutes(routes, byPriority);
       break;
     case "priority_lcr":
-      routes.sort(byPriorityLcr);
+      sortRoutes(routes, byPriorityLcr);
       break;
     case "quality":
-      routes.sort(entry.data.qualityBase === "lcr" ? byQualityLcr : byQualityPriority);
+      sortRoutes(routes, entry.data.qualityBase === "lcr" ? byQualityLcr : byQualityPriority);
       break;
     case "weighted":
       ordered = weightedOrder(routes, env.rng);
@@ -606,7 +626,7 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
   d.customerPlan = customer;
   // Step 6's entry, found now so its supplier plans are walked with the customer's.
   const entryAhead = service.direct ?? (plan === null ? null : findEntry(plan, dest, at));
-  const handle = lookupRates(customer.plan, entryAhead, dest, at);
+  const handle = lookupRates(customer.plan, service.customerLane, entryAhead, dest, at);
   if (handle < 0) return reject(s, d, "no_rate", noRateSip);
   d.customerHandle = handle;
   const rate = versionRate(customer.plan, handle);

@@ -42,6 +42,12 @@ export class PrefixSet {
     private readonly kids: Int32Array,
     private readonly flags: Uint8Array,
     readonly size: number,
+    /**
+     * Bit d = some entry starts with digit d. Kept on the object, which a lookup reads
+     * anyway: most numbers leave a small set (an egress interconnect's blacklist, checked
+     * for every candidate) on their first digit without touching the trie's arrays.
+     */
+    private readonly firstDigits: number,
   ) {}
 
   /** Entries must be digits; empty values are ignored. Returns null for an empty set. */
@@ -51,7 +57,9 @@ export class PrefixSet {
     const trie = buildDigitTrie(valid.map((e) => e.value));
     const flags = new Uint8Array(trie.nodes);
     valid.forEach((e, i) => (flags[trie.nodeOf[i]!]! |= e.exact ? EXACT : PREFIX));
-    return new PrefixSet(trie.kids, flags, valid.length);
+    let firstDigits = 0;
+    for (const e of valid) firstDigits |= 1 << (e.value.charCodeAt(0) - 48);
+    return new PrefixSet(trie.kids, flags, valid.length, firstDigits);
   }
 
   /** Prefix entries only, e.g. a service's destination match list. */
@@ -65,6 +73,7 @@ export class PrefixSet {
    * first non-digit.
    */
   first(number: string, start = 0): number {
+    if (((this.firstDigits >> (number.charCodeAt(start) - 48)) & 1) === 0) return -1;
     const kids = this.kids;
     const flags = this.flags;
     let node = 0;
@@ -82,6 +91,7 @@ export class PrefixSet {
 
   /** Length of the longest prefix entry `number` starts with (from `start`); −1 when none. */
   longest(number: string, start = 0): number {
+    if (((this.firstDigits >> (number.charCodeAt(start) - 48)) & 1) === 0) return -1;
     const kids = this.kids;
     const flags = this.flags;
     let node = 0;

@@ -2,7 +2,7 @@
  * The routing engine's data: what goes in (plain rows, as the service loads them), the
  * compiled snapshot the decision reads, the live state, and the decision that comes out.
  */
-import type { CompiledPlan } from "../../rating/engine/index.js";
+import type { CompiledPlan, PlanUnion } from "../../rating/engine/index.js";
 import type { CreditVerdict } from "../../credit/gate.js";
 import type { DropReason, RejectReason, Strategy } from "../model.js";
 import type { FxRateData, FxSeries } from "./fx.js";
@@ -211,6 +211,8 @@ export interface Service {
   readonly destinationMatch: PrefixSet | null;
   readonly originationMatch: PrefixSet | null;
   readonly ratingPlan: RatingPlanRef | null;
+  /** The rating plan's place in the snapshot's plan unions. */
+  readonly customerLane: PlanLane | null;
   readonly routingPlan: CompiledRoutingPlan | null;
   /** routingMethod "interconnect": the one-candidate entry routing to it. */
   readonly direct: CompiledEntry | null;
@@ -263,8 +265,8 @@ export interface CompiledEntry {
   /** Minimum margin as basis points of the customer rate; null = none. */
   readonly minMarginBasisPoints: bigint | null;
   readonly items: readonly CandidateItem[];
-  /** The distinct supplier plans its candidates may be rated in (at most MAX_PLANS_AT_ONCE), looked up together per call. */
-  readonly supplierPlans: readonly CompiledPlan[];
+  /** The supplier plans its candidates may be rated in, as bits of the snapshot's plan unions: one walk per union per call. */
+  readonly supplierLookups: readonly UnionLookup[];
 }
 
 export interface CompiledRoutingPlan {
@@ -278,6 +280,18 @@ export interface CompiledRoutingPlan {
   /** The entries of node n are entries[entryStart[n] … entryStart[n + 1]), by effective-from. */
   readonly entryStart: Int32Array;
   readonly entries: readonly CompiledEntry[];
+}
+
+/** A rating plan's place in a plan union: `union.plans[index]`, bit 1 << index. */
+export interface PlanLane {
+  readonly union: PlanUnion;
+  readonly index: number;
+}
+
+/** Plans of one union looked up together: bit k = `union.plans[k]`. */
+export interface UnionLookup {
+  readonly union: PlanUnion;
+  readonly bits: number;
 }
 
 export interface IngressBinding {
@@ -295,6 +309,8 @@ export interface Snapshot {
   readonly interconnectsById: ReadonlyMap<string, Interconnect>;
   readonly routingPlansById: ReadonlyMap<string, CompiledRoutingPlan>;
   readonly ratingPlans: ReadonlyMap<string, RatingPlanRef>;
+  /** Every rating plan above in a union trie (at most MAX_UNION_PLANS each), reused by the next build while its plans are unchanged. */
+  readonly planUnions: readonly PlanUnion[];
   readonly ingress: IpIndex<IngressBinding>;
   readonly globalDestinationBlacklist: PrefixSet | null;
   readonly globalOriginationBlacklist: PrefixSet | null;
