@@ -27,7 +27,7 @@ import { formatMoney } from "../../server/src/platform/money.js";
 import { systemActor } from "../../server/src/audit/audit.js";
 import { ingestChunks } from "../../server/src/cdrs/ingest.js";
 import { csvChunks } from "../../server/src/cdrs/csv.js";
-import { rateBatch } from "../../server/src/cdrs/rate.js";
+import { loadFx, ratePending } from "../../server/src/cdrs/rate.js";
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 const PREFIXES = Number(process.argv[3] ?? 100_000);
@@ -104,15 +104,11 @@ const actor = systemActor(me.tenant.id, "bench");
 const t0 = performance.now();
 const ingested = await ingestChunks(pool, jobs, actor, { kind: "csv", fileName: "bench.csv" }, csvChunks(fs.createReadStream(csvFile), { errors: [], count: 0 }));
 const t1 = performance.now();
-let rated = 0;
-let errors = 0;
-for (;;) {
-  const r = await rateBatch(pool, { tenantId: me.tenant.id, limit: 5000 });
-  rated += r.rated;
-  errors += r.errors;
-  if (r.taken) process.stdout.write(`\r  rated ${fmt(rated + errors)} / ${fmt(COUNT)}`);
-  if (!r.taken) break;
-}
+const { rated, errors } = await ratePending(pool, {
+  tenantId: me.tenant.id,
+  fx: await loadFx(pool, me.tenant.id),
+  onBatch: (r) => void process.stdout.write(`\r  rated ${fmt(r.rated + r.errors)} / ${fmt(COUNT)}`),
+});
 const t2 = performance.now();
 process.stdout.write("\n");
 const posted = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transfers WHERE reference_type = 'cdr'")).rows[0]!.n;

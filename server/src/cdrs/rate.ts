@@ -19,7 +19,7 @@ import { divRoundHalfUp } from "../platform/money.js";
  * its batch pending (the transaction never committed); the next worker rates it.
  */
 export const RATE_CDRS_QUEUE = "cdrs.rate";
-export const RATE_BATCH = 2000;
+export const RATE_BATCH = 5000;
 
 interface PendingRow {
   id: string;
@@ -194,6 +194,44 @@ async function cdrPostings(tx: TxDb, tenantId: string, rows: readonly PendingRow
   return { transfers, postedVersion };
 }
 
+/** Batches rated at once by one job: each worker holds its own connection and transaction. */
+export const RATE_WORKERS = 2;
+const DEADLOCK = "40P01";
+
+/**
+ * Rates a tenant's pending CDRs until none are left, with `workers` batches in flight at
+ * once: `SKIP LOCKED` gives each its own CDRs, so one batch's reads, rating and CDR
+ * update overlap another's ledger posting (the ledger's account locks serialize only
+ * that step). Two batches posting to different carriers' accounts can still deadlock
+ * (each locks its accounts in id order, then a reservation's account); PostgreSQL aborts
+ * one, whose batch simply runs again.
+ */
+export async function ratePending(
+  pool: pg.Pool,
+  params: { tenantId: string; fx: FxLookup; workers?: number; limit?: number; onBatch?: (r: { rated: number; errors: number }) => Promise<void> | void },
+): Promise<{ rated: number; errors: number }> {
+  const limit = params.limit ?? RATE_BATCH;
+  let rated = 0;
+  let errors = 0;
+  const worker = async () => {
+    for (;;) {
+      let r;
+      try {
+        r = await rateBatch(pool, { tenantId: params.tenantId, fx: params.fx, limit });
+      } catch (err) {
+        if ((err as { code?: string }).code === DEADLOCK) continue;
+        throw err;
+      }
+      rated += r.rated;
+      errors += r.errors;
+      if (r.taken) await params.onBatch?.({ rated, errors });
+      if (r.taken < limit) return;
+    }
+  };
+  await Promise.all(Array.from({ length: params.workers ?? RATE_WORKERS }, worker));
+  return { rated, errors };
+}
+
 /** Job: rates a tenant's pending CDRs until none are left, with progress. */
 export async function rateCdrsJob(pool: pg.Pool, data: JobData, ctx: JobContext, opts: { fx?: FxLookup } = {}) {
   if (!data.tenantId) throw new Error(`${RATE_CDRS_QUEUE} needs tenantId`);
@@ -202,16 +240,11 @@ export async function rateCdrsJob(pool: pg.Pool, data: JobData, ctx: JobContext,
   const total = Math.max(1, pending.rows[0]?.n ?? 0);
   // FX rates are read once per job, not once per batch.
   const fx = opts.fx ?? (await loadFx(pool, tenantId));
-  let rated = 0;
-  let errors = 0;
-  for (;;) {
-    const r = await rateBatch(pool, { tenantId, fx });
-    rated += r.rated;
-    errors += r.errors;
-    if (r.taken) await ctx.progress(Math.min(99, ((rated + errors) * 100) / total), `${rated} rated, ${errors} rating errors`);
-    if (r.taken < RATE_BATCH) break;
-  }
-  return { rated, errors };
+  return ratePending(pool, {
+    tenantId,
+    fx,
+    onBatch: ({ rated, errors }) => ctx.progress(Math.min(99, ((rated + errors) * 100) / total), `${rated} rated, ${errors} rating errors`),
+  });
 }
 
 /**
