@@ -124,7 +124,7 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
        FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[], $10::bigint[],
                    $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[], $16::bigint[], $17::bigint[], $18::bigint[], $19::int[])
             AS u(id, start_at, error, c_cur, c_prefix, c_dest, c_rate, c_bill, c_cost, s_cur, s_prefix, s_dest, s_rate, s_bill, s_cost, fx, margin, posted)
-       WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id`,
+       WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id AND c.start_at BETWEEN $20 AND $21`,
       [
         tenantId,
         rows.map((r) => r.id),
@@ -145,6 +145,9 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
         col((x) => str(ok(x)?.fxRateMicros)),
         col((x) => str(ok(x)?.marginMicros)),
         postings.postedVersion,
+        // The batch's time span (rows come in start_at order): without it PostgreSQL hashes the whole partition to find them.
+        rows[0]!.start_at.toISOString(),
+        rows[rows.length - 1]!.start_at.toISOString(),
       ],
     );
     if (postings.transfers.length) await postTransfers(tx, { tenantId, transfers: postings.transfers });
