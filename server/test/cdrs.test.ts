@@ -133,6 +133,27 @@ describe("CDR ingest and rating", () => {
     expect(r.rows[0]).toEqual({ customer_billable_s: 66, cost: "16500" });
   });
 
+  it("streams a file of several chunks: a bad line in a later chunk rejects all of it; quoted fields; then it is ingested once", async () => {
+    const header = "call_id;switch_id;service_id;egress_interconnect_id;calling_number;called_number;start_at;answer_at;end_at;duration_s;sip_status;disposition;codec";
+    const n = 12_000; // three chunks of the upload path (5 000 rows each)
+    const line = (i: number, dur = "30") =>
+      `big-${i};sw1;${tr.serviceId};${tr.egressId};"+1 212; 555""0100";9001#441612345678;2026-11-21T09:00:00Z;2026-11-21T09:00:01Z;2026-11-21T09:00:31Z;${dur};200;answered;"G.711, A"`;
+    const body = (bad: number | null) => `${header}\r\n${Array.from({ length: n }, (_, i) => line(i, i === bad ? "-5" : "30")).join("\r\n")}\r\n`;
+    const send = (csv: string) => t.app.inject({ method: "POST", url: "/api/cdrs/upload", headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": "text/csv" }, payload: csv });
+    const before = await countRows(t.pool, "cdrs");
+    const rejected = await send(body(11_000));
+    expect(rejected.statusCode).toBe(422);
+    expect(Object.keys(rejected.json().error.fields)).toEqual(["line 11002"]); // the header is line 1
+    expect(await countRows(t.pool, "cdrs")).toBe(before);
+    const ok = await send(body(null));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ received: n, inserted: n });
+    expect((await send(body(null))).json()).toMatchObject({ inserted: 0, duplicates: n });
+    const r = await t.pool.query("SELECT calling_raw, calling_number, codec FROM cdrs WHERE call_id = 'big-11999'");
+    expect(r.rows).toEqual([{ calling_raw: '+1 212; 555"0100', calling_number: "12125550100", codec: "G.711, A" }]);
+    await waitRated();
+  });
+
   it("re-rates rating errors after the deck is fixed", async () => {
     const france = cdr({ callId: "fr-1", calledNumber: "9001#33123456789", startAt: "2026-11-19T10:00:00Z", answerAt: "2026-11-19T10:00:02Z", endAt: "2026-11-19T10:01:02Z", durationS: 60 });
     expect((await admin.request("POST", "/api/cdrs/batch", { cdrs: [france] })).json.inserted).toBe(1);

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import { badRequest } from "../platform/http/errors.js";
 import type { CdrInput } from "./model.js";
 import { batchRejected, validateRows, type RowError } from "./ingest.js";
+import { RecordParser, feed } from "../rating/deck.js";
 
 /**
  * A CDR file: one header row naming the fields (snake_case or camelCase, any order),
@@ -46,7 +46,6 @@ function toRow(header: (string | null)[], record: string[]): Record<string, unkn
 }
 
 export async function* csvChunks(stream: Readable, errorsOut: { errors: RowError[]; count: number }): AsyncGenerator<{ rows: CdrInput[]; rowNumber: (i: number) => number }> {
-  const parser = stream.pipe(parse({ delimiter: [",", ";"], bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
   let header: (string | null)[] | null = null;
   let raw: unknown[] = [];
   let lines: number[] = [];
@@ -59,22 +58,33 @@ export async function* csvChunks(stream: Readable, errorsOut: { errors: RowError
     lines = [];
     return { rows: v.valid, rowNumber: (i: number) => chunkLines[i]! };
   };
+  const onRecord = (record: string[], line: number) => {
+    if (!header) {
+      header = record.map((h) => BY_KEY.get(camel(h).toLowerCase()) ?? null);
+      const missing = ["switchId", "callId", "calledNumber", "startAt", "endAt", "sipStatus", "disposition", "durationS"].filter((f) => !header!.includes(f));
+      if (missing.length) throw badRequest(`The CDR file's header lacks ${missing.join(", ")}`, { file: missing.map((m) => `missing column ${m}`) });
+      return;
+    }
+    raw.push(toRow(header, record));
+    lines.push(line);
+  };
+  // Records are taken synchronously as csv-parse finds them (no object stream, no info object per record).
+  const parser = new RecordParser({ delimiter: [",", ";"], bom: true, relax_column_count: true, skip_empty_lines: true }, onRecord);
+  parser.on("error", () => {}); // errors reach us through the write and end callbacks
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!header) {
-        header = record.map((h) => BY_KEY.get(camel(h).toLowerCase()) ?? null);
-        const missing = ["switchId", "callId", "calledNumber", "startAt", "endAt", "sipStatus", "disposition", "durationS"].filter((f) => !header!.includes(f));
-        if (missing.length) throw badRequest(`The CDR file's header lacks ${missing.join(", ")}`, { file: missing.map((m) => `missing column ${m}`) });
-        continue;
-      }
-      raw.push(toRow(header, record));
-      lines.push(info.lines);
+    for await (const piece of stream) {
+      await feed(parser, typeof piece === "string" ? Buffer.from(piece) : (piece as Buffer));
       if (raw.length >= CSV_CHUNK) {
         const chunk = flush();
         // Once a line is bad nothing will be written: validate the rest only to list it.
         if (!errorsOut.count) yield chunk;
       }
     }
+    await new Promise<void>((resolve, reject) => {
+      parser.once("error", reject);
+      parser.once("finish", resolve);
+      parser.end();
+    });
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode) throw err;
     throw badRequest(`The CDR file is not valid CSV: ${(err as Error).message}`, { file: [(err as Error).message] });

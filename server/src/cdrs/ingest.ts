@@ -8,6 +8,7 @@ import { recordAudit, type Actor } from "../audit/audit.js";
 import { cdrInput, type CdrInput } from "./model.js";
 import { ensurePartitions } from "./partitions.js";
 import { normalizeNumber, serviceByTechPrefix } from "./engine/normalize.js";
+import { fastCdrInput } from "./engine/validate.js";
 import { RATE_CDRS_QUEUE } from "./rate.js";
 
 /**
@@ -45,6 +46,8 @@ export function validateRows(rows: readonly unknown[], rowNumber: (i: number) =>
   const errors: RowError[] = [];
   let errorCount = 0;
   rows.forEach((r, i) => {
+    const fast = fastCdrInput(r);
+    if (fast) return void valid.push(fast);
     const parsed = cdrInput.safeParse(r);
     if (parsed.success) valid.push(parsed.data);
     else {
@@ -230,15 +233,29 @@ export async function ingestInTransaction(
   let inserted = 0;
   const errors: RowError[] = [];
   let errorCount = 0;
-  for await (const chunk of chunks) {
-    received += chunk.rows.length;
-    const refs = await loadRefs(client, actor.tenantId, chunk.rows);
-    const resolved = resolveRows(chunk.rows, refs, chunk.rowNumber);
-    errorCount += resolved.errorCount;
-    errors.push(...resolved.errors.slice(0, MAX_KEPT_ERRORS - errors.length));
-    if (errorCount) continue; // keep collecting every bad row; nothing more is written
-    await ensurePartitions(client, resolved.rows.map((r) => r.input.startAt.getTime()), pool);
-    inserted += await insertNew(client, actor.tenantId, batchId, resolved.rows);
+  // The next chunk is parsed and validated while this one is written: Node's work overlaps PostgreSQL's.
+  const it = chunks[Symbol.asyncIterator]();
+  let next = it.next();
+  next.catch(() => {}); // awaited below; a rejection must not count as unhandled meanwhile
+  try {
+    for (;;) {
+      const step = await next;
+      if (step.done) break;
+      next = it.next();
+      next.catch(() => {});
+      const chunk = step.value;
+      received += chunk.rows.length;
+      const refs = await loadRefs(client, actor.tenantId, chunk.rows);
+      const resolved = resolveRows(chunk.rows, refs, chunk.rowNumber);
+      errorCount += resolved.errorCount;
+      errors.push(...resolved.errors.slice(0, MAX_KEPT_ERRORS - errors.length));
+      if (errorCount) continue; // keep collecting every bad row; nothing more is written
+      await ensurePartitions(client, resolved.rows.map((r) => r.input.startAt.getTime()), pool);
+      inserted += await insertNew(client, actor.tenantId, batchId, resolved.rows);
+    }
+  } finally {
+    // Stops the source (e.g. the upload stream) when a write failed mid-way.
+    void it.return?.(undefined).catch(() => {});
   }
   if (errorCount) throw batchRejected(errors, errorCount, source.kind === "csv" ? "line" : "row");
   return recordBatch(tx, jobs, actor, { batchId, source, received, inserted });

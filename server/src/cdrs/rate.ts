@@ -19,7 +19,7 @@ import { divRoundHalfUp } from "../platform/money.js";
  * its batch pending (the transaction never committed); the next worker rates it.
  */
 export const RATE_CDRS_QUEUE = "cdrs.rate";
-export const RATE_BATCH = 2000;
+export const RATE_BATCH = 5000;
 
 interface PendingRow {
   id: string;
@@ -112,17 +112,19 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
     const col = <T>(f: (x: CdrRating, i: number) => T) => results.map(f);
     const ok = (x: CdrRating) => (x.ok ? x : null);
     const str = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+    const postings = await cdrPostings(tx, tenantId, rows, results);
+    // One write of each CDR: the rating and the version whose transfers are live, together.
     await client.query(
       `UPDATE cdrs c SET
          rating_status = CASE WHEN u.error IS NULL THEN 'rated' ELSE 'error' END, rating_error = u.error, rated_at = now(),
          customer_currency = u.c_cur, customer_prefix = u.c_prefix, customer_destination = u.c_dest, customer_rate_micros_per_minute = u.c_rate,
          customer_billable_s = u.c_bill, customer_cost_micros = u.c_cost,
          supplier_currency = u.s_cur, supplier_prefix = u.s_prefix, supplier_destination = u.s_dest, supplier_rate_micros_per_minute = u.s_rate,
-         supplier_billable_s = u.s_bill, supplier_cost_micros = u.s_cost, fx_rate_micros = u.fx, margin_micros = u.margin
+         supplier_billable_s = u.s_bill, supplier_cost_micros = u.s_cost, fx_rate_micros = u.fx, margin_micros = u.margin, posted_version = u.posted
        FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[], $10::bigint[],
-                   $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[], $16::bigint[], $17::bigint[], $18::bigint[])
-            AS u(id, start_at, error, c_cur, c_prefix, c_dest, c_rate, c_bill, c_cost, s_cur, s_prefix, s_dest, s_rate, s_bill, s_cost, fx, margin)
-       WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id`,
+                   $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[], $16::bigint[], $17::bigint[], $18::bigint[], $19::int[])
+            AS u(id, start_at, error, c_cur, c_prefix, c_dest, c_rate, c_bill, c_cost, s_cur, s_prefix, s_dest, s_rate, s_bill, s_cost, fx, margin, posted)
+       WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id AND c.start_at BETWEEN $20 AND $21`,
       [
         tenantId,
         rows.map((r) => r.id),
@@ -142,9 +144,13 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
         col((x) => str(ok(x)?.supplier?.costMicros)),
         col((x) => str(ok(x)?.fxRateMicros)),
         col((x) => str(ok(x)?.marginMicros)),
+        postings.postedVersion,
+        // The batch's time span (rows come in start_at order): without it PostgreSQL hashes the whole partition to find them.
+        rows[0]!.start_at.toISOString(),
+        rows[rows.length - 1]!.start_at.toISOString(),
       ],
     );
-    await postRatedCdrs(tx, tenantId, rows, results);
+    if (postings.transfers.length) await postTransfers(tx, { tenantId, transfers: postings.transfers });
     // The calls' reservations end with their CDRs (rated or not): the charge, if any, was just posted.
     await voidOpenPendings(tx, { tenantId, pendingIds: rows.flatMap((r) => r.reservation_id ?? []) });
     const errors = results.filter((x) => !x.ok).length;
@@ -156,13 +162,14 @@ export async function rateBatch(pool: pg.Pool, params: { tenantId: string; limit
 export const cdrTransferKey = (cdrId: string, version: number, side: "customer" | "supplier") => `cdr:${cdrId}:v${version}:${side}`;
 
 /**
- * Posts the batch's money in the rating transaction: the customer is charged the call
+ * The batch's money, posted in the rating transaction: the customer is charged the call
  * (`call_charge`) and the supplier's cost is owed (`supplier_cost`), keyed by CDR and
  * rating version so a replay posts nothing. A CDR rated again first has the transfers of
  * its previous posted version reversed (a correction is a reversing transfer, never an
- * edit); `posted_version` then names the version whose transfers are live.
+ * edit); `postedVersion` is what the CDR's `posted_version` becomes: the version whose
+ * transfers are live.
  */
-async function postRatedCdrs(tx: TxDb, tenantId: string, rows: readonly PendingRow[], results: readonly CdrRating[]) {
+async function cdrPostings(tx: TxDb, tenantId: string, rows: readonly PendingRow[], results: readonly CdrRating[]) {
   const previousKeys = rows.flatMap((r) => (r.posted_version === null ? [] : [cdrTransferKey(r.id, r.posted_version, "customer"), cdrTransferKey(r.id, r.posted_version, "supplier")]));
   const previous = await transferIdsByKey(tx, { tenantId, keys: previousKeys });
   const transfers: TransferRequest[] = [];
@@ -187,12 +194,45 @@ async function postRatedCdrs(tx: TxDb, tenantId: string, rows: readonly PendingR
     }
     postedVersion.push(posted ? r.rating_version : null);
   });
-  if (transfers.length) await postTransfers(tx, { tenantId, transfers });
-  await tx.$client.query(
-    `UPDATE cdrs c SET posted_version = u.v FROM unnest($2::uuid[], $3::timestamptz[], $4::int[]) AS u(id, start_at, v)
-     WHERE c.tenant_id = $1 AND c.start_at = u.start_at AND c.id = u.id AND c.posted_version IS DISTINCT FROM u.v`,
-    [tenantId, rows.map((r) => r.id), rows.map((r) => r.start_at.toISOString()), postedVersion],
-  );
+  return { transfers, postedVersion };
+}
+
+/** Batches rated at once by one job: each worker holds its own connection and transaction. */
+export const RATE_WORKERS = 2;
+const DEADLOCK = "40P01";
+
+/**
+ * Rates a tenant's pending CDRs until none are left, with `workers` batches in flight at
+ * once: `SKIP LOCKED` gives each its own CDRs, so one batch's reads, rating and CDR
+ * update overlap another's ledger posting (the ledger's account locks serialize only
+ * that step). Two batches posting to different carriers' accounts can still deadlock
+ * (each locks its accounts in id order, then a reservation's account); PostgreSQL aborts
+ * one, whose batch simply runs again.
+ */
+export async function ratePending(
+  pool: pg.Pool,
+  params: { tenantId: string; fx: FxLookup; workers?: number; limit?: number; onBatch?: (r: { rated: number; errors: number }) => Promise<void> | void },
+): Promise<{ rated: number; errors: number }> {
+  const limit = params.limit ?? RATE_BATCH;
+  let rated = 0;
+  let errors = 0;
+  const worker = async () => {
+    for (;;) {
+      let r;
+      try {
+        r = await rateBatch(pool, { tenantId: params.tenantId, fx: params.fx, limit });
+      } catch (err) {
+        if ((err as { code?: string }).code === DEADLOCK) continue;
+        throw err;
+      }
+      rated += r.rated;
+      errors += r.errors;
+      if (r.taken) await params.onBatch?.({ rated, errors });
+      if (r.taken < limit) return;
+    }
+  };
+  await Promise.all(Array.from({ length: params.workers ?? RATE_WORKERS }, worker));
+  return { rated, errors };
 }
 
 /** Job: rates a tenant's pending CDRs until none are left, with progress. */
@@ -203,16 +243,11 @@ export async function rateCdrsJob(pool: pg.Pool, data: JobData, ctx: JobContext,
   const total = Math.max(1, pending.rows[0]?.n ?? 0);
   // FX rates are read once per job, not once per batch.
   const fx = opts.fx ?? (await loadFx(pool, tenantId));
-  let rated = 0;
-  let errors = 0;
-  for (;;) {
-    const r = await rateBatch(pool, { tenantId, fx });
-    rated += r.rated;
-    errors += r.errors;
-    if (r.taken) await ctx.progress(Math.min(99, ((rated + errors) * 100) / total), `${rated} rated, ${errors} rating errors`);
-    if (r.taken < RATE_BATCH) break;
-  }
-  return { rated, errors };
+  return ratePending(pool, {
+    tenantId,
+    fx,
+    onBatch: ({ rated, errors }) => ctx.progress(Math.min(99, ((rated + errors) * 100) / total), `${rated} rated, ${errors} rating errors`),
+  });
 }
 
 /**

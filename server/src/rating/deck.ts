@@ -125,7 +125,7 @@ const field = (record: string[], i: number | undefined) => (i === undefined ? ""
  * together about 3× slower on big decks), with the line each record starts on: csv-parse
  * counts the end line, and a CRLF inside quotes twice.
  */
-class RecordParser extends Parser {
+export class RecordParser extends Parser {
   private lastLine = 0;
   private emptyLines = 0;
   constructor(
@@ -147,7 +147,7 @@ class RecordParser extends Parser {
 }
 
 /** Writes a chunk into the parser and resolves once it is parsed (its records handed over). */
-const feed = (parser: RecordParser, chunk: Buffer) => new Promise<void>((resolve, reject) => parser.write(chunk, (err) => (err ? reject(err) : resolve())));
+export const feed = (parser: RecordParser, chunk: Buffer) => new Promise<void>((resolve, reject) => parser.write(chunk, (err) => (err ? reject(err) : resolve())));
 
 /**
  * Reads and validates a deck. Throws 400 for a deck that cannot be read at all (no
