@@ -101,18 +101,26 @@ describe("supplier reconciliation", () => {
     const d = page.getByRole("dialog");
     // Default: what they billed above us on mismatched and unmatched rows (0.0035 on rec-B + 0.012 for rec-D).
     await expect.poll(() => d.getByLabel("Disputed Amount").inputValue()).toBe("0.0155");
-    await d.getByLabel("Note").fill("rec-B overcharged; rec-D and rec-E not in our CDRs");
+    await d.getByRole("button", { name: "Cancel" }).click();
+    await d.waitFor({ state: "detached" });
+    // Rows picked in the results: the dispute claims what they billed above us on those (rec-B).
+    const recB = page.getByRole("table", { name: "Match results" }).getByRole("row").filter({ hasText: "rec-B" });
+    await recB.getByRole("checkbox", { name: "Select row" }).check();
+    await page.getByRole("button", { name: "Dispute 1 selected row" }).click();
+    await expect.poll(() => d.getByLabel("Disputed Amount").inputValue()).toBe("0.0035");
+    await d.getByLabel("Note").fill("rec-B overcharged");
     await d.getByRole("button", { name: "Open dispute" }).click();
     await page.waitForURL(/\/billing\/disputes/);
     const row = page.getByRole("row").filter({ hasText: "rec-B overcharged" });
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/Recon Supplier.*RC-1120.*0\.0155 USD.*Open/);
+    expect(await row.textContent()).toMatch(/Recon Supplier.*RC-1120.*0\.0035 USD.*Open/);
     await shots("disputes");
     // The sheet is modal (the theme toggle is behind it): dark first, then light.
     const sheet = page.getByRole("dialog");
     await setTheme("Dark");
     await row.click();
     await sheet.getByText("Opened", { exact: true }).waitFor();
+    await sheet.getByText(/^#\d+$/).waitFor(); // the one result row it covers
     await shot("dispute-detail-dark");
     await page.keyboard.press("Escape");
     await sheet.waitFor({ state: "detached" });
@@ -120,11 +128,11 @@ describe("supplier reconciliation", () => {
     await row.click();
     await sheet.getByText("Opened", { exact: true }).waitFor();
     await sheet.getByLabel("Agreed Amount").fill("0.0035");
-    await sheet.getByLabel("Note").fill("They credit rec-B; rec-D and rec-E stand");
+    await sheet.getByLabel("Note").fill("They credit rec-B in full");
     await shot("dispute-detail-light");
     await sheet.getByRole("button", { name: "Agree and post credit" }).click();
     await sheet.getByText("Agreed", { exact: true }).first().waitFor();
-    await sheet.getByText("They credit rec-B; rec-D and rec-E stand").waitFor();
+    await sheet.getByText("They credit rec-B in full").waitFor();
     await sheet.getByRole("link", { name: "Its adjustment" }).waitFor();
     // The payable: our rated costs (3 × 0.006) less the agreed credit.
     const control = (await request("GET", `/api/carriers/${tr.supplierCarrierId}/credit-control`)).json.currencies[0].supplier.balance;

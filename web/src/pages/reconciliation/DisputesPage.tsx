@@ -109,6 +109,7 @@ function DisputeSheet({ id, onClose }: { id: string | null; onClose: () => void 
               { label: "Agreed", value: x.agreedAmount ? <Amount value={x.agreedAmount} currency={x.currency} tone={false} /> : "—" },
               { label: "Invoice", value: x.invoiceNumber ?? "—" },
               { label: "Run", value: x.runId ? <Link className="text-accent-text hover:underline" to={`/billing/reconciliation/${x.runId}`}>Open the run</Link> : "—" },
+              { label: "Result rows", value: x.resultSeqs.length ? <span className="font-mono text-xs">{x.resultSeqs.map((n) => `#${n}`).join(", ")}</span> : "The whole run" },
               { label: "Ledger", value: x.transferId ? <Link className="text-accent-text hover:underline" to={`/billing/ledger?view=transfers&q=${x.transferId}`}>Its adjustment</Link> : "—" },
               { label: "Opened by", value: x.createdBy },
             ]}

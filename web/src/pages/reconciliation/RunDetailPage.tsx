@@ -56,6 +56,8 @@ export default function RunDetailPage() {
     wasActive.current = active(r);
   }, [r?.status]);
   const [disputing, setDisputing] = useState(false);
+  // Result rows picked for a dispute, across pages (their amounts give the default claim).
+  const [picked, setPicked] = useState<Map<number, Result>>(new Map());
 
   if (run.error) return <Page header={<PageHeader title="Reconciliation" breadcrumb={["Billing", "Reconciliation"]} />}><ErrorState error={run.error} onRetry={() => run.refetch()} /></Page>;
   return (
@@ -69,7 +71,7 @@ export default function RunDetailPage() {
           actions={
             r?.status === "done" && canWrite ? (
               <Button variant="primary" icon={<Gavel className="size-4" />} onClick={() => setDisputing(true)}>
-                Open dispute
+                {picked.size ? `Dispute ${picked.size} selected row${picked.size === 1 ? "" : "s"}` : "Open dispute"}
               </Button>
             ) : undefined
           }
@@ -89,10 +91,10 @@ export default function RunDetailPage() {
             </Card>
           )}
           {r.status === "failed" && <ErrorState error={new Error(r.failureMessage ?? "The run failed")} />}
-          {r.status === "done" && <Results run={r} />}
+          {r.status === "done" && <Results run={r} selectable={canWrite} picked={picked} onPickedChange={setPicked} />}
         </div>
       )}
-      {r && canWrite && <DisputeDialog run={r} open={disputing} onClose={() => setDisputing(false)} onOpened={() => navigate("/billing/disputes")} />}
+      {r && canWrite && <DisputeDialog run={r} rows={[...picked.values()]} open={disputing} onClose={() => setDisputing(false)} onOpened={() => navigate("/billing/disputes")} />}
     </Page>
   );
 }
@@ -198,7 +200,7 @@ function MappingCard({ run }: { run: Run }) {
   );
 }
 
-function Results({ run }: { run: Run }) {
+function Results({ run, selectable, picked, onPickedChange }: { run: Run; selectable: boolean; picked: Map<number, Result>; onPickedChange: (rows: Map<number, Result>) => void }) {
   const [tab, setTab] = useState<"results" | "destinations" | "errors">("results");
   const [cls, setCls] = useState<ResultClass | "">("");
   const [page, setPage] = useState(1);
@@ -288,6 +290,14 @@ function Results({ run }: { run: Run }) {
           rows={results.data?.rows}
           total={results.data?.total ?? 0}
           getRowId={(x) => String(x.seq)}
+          selectable={selectable}
+          rowSelection={Object.fromEntries([...picked.keys()].map((seq) => [String(seq), true]))}
+          onRowSelectionChange={(sel) => {
+            // The selection spans pages: rows of other pages stay picked, this page's follow the checkboxes.
+            const next = new Map([...picked].filter(([seq]) => !results.data?.rows.some((x) => x.seq === seq)));
+            for (const x of results.data?.rows ?? []) if (sel[String(x.seq)]) next.set(x.seq, x);
+            onPickedChange(next);
+          }}
           page={page}
           pageSize={pageSize}
           onPageChange={setPage}
@@ -355,25 +365,30 @@ function Results({ run }: { run: Run }) {
   );
 }
 
-/** The money a dispute would claim by default: what they billed above us, where they did. */
-function overbilled(run: Run): string {
+/**
+ * The money a dispute would claim by default: what they billed above us, where they did —
+ * on the picked rows, or else on every mismatched and unmatched row of the run.
+ */
+function overbilled(run: Run, rows: readonly Result[]): string {
   const s = run.summary!;
-  const m = (["duration_mismatch", "amount_mismatch", "only_theirs"] as const).reduce((a, c) => a + toMicros(s[c].theirAmount) - toMicros(s[c].ourAmount), 0n);
+  const m = rows.length
+    ? rows.reduce((a, x) => (toMicros(x.difference) > 0n ? a + toMicros(x.difference) : a), 0n)
+    : (["duration_mismatch", "amount_mismatch", "only_theirs"] as const).reduce((a, c) => a + toMicros(s[c].theirAmount) - toMicros(s[c].ourAmount), 0n);
   return m > 0n ? fromMicros(m).replace(/\.?0+$/, "") : "";
 }
 
-function DisputeDialog({ run, open, onClose, onOpened }: { run: Run; open: boolean; onClose: () => void; onOpened: () => void }) {
+function DisputeDialog({ run, rows, open, onClose, onOpened }: { run: Run; rows: readonly Result[]; open: boolean; onClose: () => void; onOpened: () => void }) {
   const qc = useQueryClient();
   const [amount, setAmount] = useState("");
   const [note, setNote] = useState("");
   useEffect(() => {
     if (!open) return;
-    setAmount(overbilled(run));
+    setAmount(overbilled(run, rows));
     setNote("");
     save.reset();
   }, [open]);
   const save = useMutation({
-    mutationFn: () => api.post<Dispute>("/supplier-disputes", { runId: run.id, disputedAmount: amount.trim(), note: note.trim() }),
+    mutationFn: () => api.post<Dispute>("/supplier-disputes", { runId: run.id, disputedAmount: amount.trim(), note: note.trim(), resultSeqs: rows.map((x) => x.seq) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: reconKeys.all });
       toast.success("Dispute opened");
@@ -389,7 +404,7 @@ function DisputeDialog({ run, open, onClose, onOpened }: { run: Run; open: boole
       onClose={onClose}
       size="md"
       title="Open dispute"
-      description={`With ${run.carrierName ?? "the supplier"} over ${run.periodFrom} – ${run.periodTo}. Track it on the Disputes page; an agreed credit posts to their payable.`}
+      description={`With ${run.carrierName ?? "the supplier"} over ${run.periodFrom} – ${run.periodTo}${rows.length ? `, on ${rows.length} selected row${rows.length === 1 ? "" : "s"} (${rows.map((x) => `#${x.seq}`).join(", ")})` : ""}. Track it on the Disputes page; an agreed credit posts to their payable.`}
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
@@ -409,7 +424,7 @@ function DisputeDialog({ run, open, onClose, onOpened }: { run: Run; open: boole
         }}
       >
         <FormError error={save.error && Object.keys(errors).length === 0 ? save.error : null} />
-        <Field label="Disputed Amount" required error={errors.disputedAmount} hint="Defaults to what they billed above us on mismatched and unmatched rows">
+        <Field label="Disputed Amount" required error={errors.disputedAmount} hint={rows.length ? "Defaults to what they billed above us on the selected rows" : "Defaults to what they billed above us on mismatched and unmatched rows"}>
           <Input inputMode="decimal" className="font-mono" value={amount} onChange={(e) => setAmount(e.target.value)} trailing={run.currency} />
         </Field>
         <Field label="Note" required error={errors.note}>
