@@ -6,7 +6,7 @@ import { newId } from "../platform/ids.js";
 import { carrierBilling, taxRates } from "./schema.js";
 import { PREPAID_MODELS, type BillingSettingsDto, type BillingSettingsInput, type TaxRateCreate, type TaxRateDto, type TaxRatePatch } from "./model.js";
 import type { Cycle } from "./engine/cycle.js";
-import type { SoftDeletable } from "../recycle-bin/registry.js";
+import { refuseTakenOnRestore, type SoftDeletable } from "../recycle-bin/registry.js";
 
 type TaxRow = typeof taxRates.$inferSelect;
 const taxDto = (r: TaxRow): TaxRateDto => ({ id: r.id, code: r.code, name: r.name, rate: r.ratePpm, createdAt: r.createdAt, updatedAt: r.updatedAt });
@@ -57,12 +57,7 @@ export const taxRatesSoftDelete: SoftDeletable = {
   label: "Tax rate",
   table: "tax_rates",
   titleColumn: "code",
-  beforeRestore: async (tx, { tenantId, id }) => {
-    const r = await tx.execute(sql`
-      SELECT 1 FROM tax_rates gone JOIN tax_rates live ON lower(live.code) = lower(gone.code) AND live.tenant_id = gone.tenant_id
-      WHERE gone.id = ${id} AND gone.tenant_id = ${tenantId} AND live.deleted_at IS NULL`);
-    if (r.rows.length) throw conflict("A live tax rate now has this code; delete or rename it first", { code: ["in use"] });
-  },
+  beforeRestore: refuseTakenOnRestore({ table: "tax_rates", column: "code", error: () => conflict("A live tax rate now has this code; delete or rename it first", { code: ["in use"] }) }),
 };
 
 export async function deleteTaxRate(tx: TxDb, actor: Actor, id: string): Promise<void> {

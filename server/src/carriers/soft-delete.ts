@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { conflict } from "../platform/http/errors.js";
-import type { SoftDeletable } from "../recycle-bin/registry.js";
+import { refuseTakenOnRestore, type SoftDeletable } from "../recycle-bin/registry.js";
 import { assertNoAmbiguity } from "./services.js";
 
 /** Restoring a child needs its parent alive: a restored interconnect under a deleted carrier would be an orphan. */
@@ -16,12 +16,7 @@ export const carriersSoftDelete: SoftDeletable = {
   label: "Carrier",
   table: "carriers",
   titleColumn: "name",
-  beforeRestore: async (tx, { tenantId, id }) => {
-    const r = await tx.execute(sql`
-      SELECT 1 FROM carriers gone JOIN carriers live ON lower(live.name) = lower(gone.name) AND live.tenant_id = gone.tenant_id
-      WHERE gone.id = ${id} AND gone.tenant_id = ${tenantId} AND live.deleted_at IS NULL`);
-    if (r.rows.length) throw conflict("A live carrier now has this name; rename one first", { name: ["in use"] });
-  },
+  beforeRestore: refuseTakenOnRestore({ table: "carriers", column: "name", error: () => conflict("A live carrier now has this name; rename one first", { name: ["in use"] }) }),
 };
 export const interconnectsSoftDelete: SoftDeletable = {
   entityType: "interconnect",

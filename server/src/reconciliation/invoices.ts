@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound } from "../platform/http/errors.js";
 import { likePattern, offsetOf, type Page } from "../platform/http/list.js";
 import { newId } from "../platform/ids.js";
 import { formatMoney } from "../platform/money.js";
-import type { SoftDeletable } from "../recycle-bin/registry.js";
+import { refuseTakenOnRestore, type SoftDeletable } from "../recycle-bin/registry.js";
 import type { InvoiceCreate, InvoiceDto, InvoicePatch, InvoiceQuery } from "./model.js";
 
 /**
@@ -171,13 +171,7 @@ export const supplierInvoicesSoftDelete: SoftDeletable = {
   label: "Supplier invoice",
   table: "supplier_invoices",
   titleColumn: "invoice_number",
-  beforeRestore: async (tx, { tenantId, id }) => {
-    const r = await tx.execute(sql`
-      SELECT 1 FROM supplier_invoices gone JOIN supplier_invoices live ON live.tenant_id = gone.tenant_id AND live.carrier_id = gone.carrier_id
-        AND lower(live.invoice_number) = lower(gone.invoice_number) AND live.deleted_at IS NULL
-      WHERE gone.tenant_id = ${tenantId} AND gone.id = ${id}`);
-    if (r.rows.length) throw duplicateNumber();
-  },
+  beforeRestore: refuseTakenOnRestore({ table: "supplier_invoices", column: "invoice_number", scope: ["tenant_id", "carrier_id"], error: duplicateNumber }),
   beforePurge: async (tx, { tenantId, id }) => {
     // Runs and disputes keep their own figures; they only lose the link.
     await tx.execute(sql`UPDATE reconciliation_runs SET invoice_id = NULL WHERE tenant_id = ${tenantId} AND invoice_id = ${id}`);

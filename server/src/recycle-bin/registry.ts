@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { TxDb } from "../platform/db/client.js";
 
 /**
@@ -18,4 +19,21 @@ export interface SoftDeletable {
   beforePurge?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
   /** Checks made on the restored row inside the same transaction (throw to undo). */
   afterRestore?: (tx: TxDb, params: { tenantId: string; id: string }) => Promise<void>;
+}
+
+/**
+ * The usual restore check for a column unique among live rows (case-insensitive): refused
+ * while a live row of the same scope (columns equal to the deleted row's; the tenant by
+ * default) has the deleted row's value now.
+ */
+export function refuseTakenOnRestore(p: { table: string; column: string; scope?: readonly string[]; error: () => Error }): NonNullable<SoftDeletable["beforeRestore"]> {
+  const t = sql.identifier(p.table);
+  const c = sql.identifier(p.column);
+  const same = (p.scope ?? ["tenant_id"]).map((s) => sql` AND live.${sql.identifier(s)} = gone.${sql.identifier(s)}`);
+  return async (tx, { tenantId, id }) => {
+    const r = await tx.execute(sql`
+      SELECT 1 FROM ${t} gone JOIN ${t} live ON lower(live.${c}) = lower(gone.${c})${sql.join(same, sql``)} AND live.deleted_at IS NULL
+      WHERE gone.tenant_id = ${tenantId} AND gone.id = ${id} LIMIT 1`);
+    if (r.rows.length) throw p.error();
+  };
 }
