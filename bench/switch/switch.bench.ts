@@ -5,9 +5,14 @@
  *      `startSwitch`, the platform app in this process deciding every INVITE over HTTP,
  *      credit control on (a postpaid customer with a big limit, so each call reserves)
  *      and CDRs on (spool rows, pulled into `cdrs` while the load runs);
+ *  (c) the same as (a) with the spool puller paused during the step: every INVITE still
+ *      asks the platform and reserves credit, and the switch writes its spool rows, but
+ *      they become CDRs after the step (the spool absorbing a burst): the decision path alone;
  *  (b) Kamailio with its native drouting module (bench/switch/drouting.cfg.tmpl) loaded
  *      with the same routes (one dr_rules row per routing entry, gateways in the
  *      platform's LCR order) from a scratch database on the same PostgreSQL.
+ * Around each step the CPU seconds of every process (by name) are read from /proc, and
+ * printed as CPU milliseconds per call: where a call's cost goes on the shared cores.
  * The rate steps up (RATES); each system stops after two steps in a row with ≥ 0.1 %
  * failed calls. The figures: the highest rate with < 0.1 % failed calls and the p99 of sipp's
  * "fwd" timer (INVITE sent → 200 received; the supplier answers at once, so it is the
@@ -204,7 +209,8 @@ const settings = switchSettingsSchema.parse({
   SWITCH_DEBUG: "0",
 });
 const platformSwitch = await startSwitch({ pool, databaseUrl: pgServer.url, settings, dataDir: tmp, log: (m) => log(`  [a] ${m}`) });
-const puller = startSpoolPuller(pool, jobs, { intervalMs: 200, log: (m) => log(`  [a] ${m}`) });
+const pull = () => startSpoolPuller(pool, jobs, { intervalMs: 200, log: (m) => log(`  [a] ${m}`) });
+let puller = pull();
 
 async function startDrouting(): Promise<{ sipPort: number; stop(): Promise<void> }> {
   const sipPort = await freePort();
@@ -256,9 +262,40 @@ interface Step {
   p50: number;
   p99: number;
   load: number;
+  /** CPU milliseconds per call placed, by process name (see cpuByProcess). */
+  cpu: string;
 }
 let uacPort = 5080;
 let offset = 0;
+
+/**
+ * CPU seconds used so far per process (utime + stime from /proc, with its name; this
+ * process's finished, waited-for children — the sipp UACs — under "sipp (uac)"). Taken
+ * around each step, the difference shows where a call's CPU goes on the shared cores; a
+ * process that exits during the step loses its last interval (PostgreSQL backends rarely).
+ */
+const TICKS_PER_S = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+function cpuByProcess(): Map<string, { name: string; s: number }> {
+  const out = new Map<string, { name: string; s: number }>();
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+    const own = pid === String(process.pid);
+    out.set(pid, { name: own ? "platform (node)" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), s: (Number(f[11]) + Number(f[12])) / TICKS_PER_S });
+    if (own) out.set("uac", { name: "sipp (uac)", s: (Number(f[13]) + Number(f[14])) / TICKS_PER_S });
+  }
+  return out;
+}
+function cpuPerCall(before: Map<string, { name: string; s: number }>, after: Map<string, { name: string; s: number }>, calls: number): string {
+  const byName = new Map<string, number>();
+  for (const [pid, x] of after) byName.set(x.name, (byName.get(x.name) ?? 0) + x.s - (before.get(pid)?.s ?? 0));
+  return ["kamailio", "platform (node)", "postgres", "sipp", "sipp (uac)"].map((k) => `${k} ${fmt(((byName.get(k) ?? 0) * 1000) / calls, 2)}`).join(", ");
+}
 
 /** One step: `rate` calls/s for STEP_SECONDS through the switch at `sipPort`. */
 async function step(sipPort: number, rate: number): Promise<Step> {
@@ -273,9 +310,11 @@ async function step(sipPort: number, rate: number): Promise<Step> {
     ...["-r", String(rate), "-m", String(calls), "-d", String(CALL_MS), "-l", String(rate * 10), "-recv_timeout", "8000", "-timeout", `${STEP_SECONDS + 30}s`, "-nostdin"],
     ...["-trace_stat", "-stf", path.join(dir, "stat.csv"), "-fd", "1", "-trace_rtt", "-rtt_freq", "1", "-trace_err", "-error_file", path.join(dir, "errors.log")],
   ];
+  const cpu0 = cpuByProcess();
   const p = spawn("sipp", args, { stdio: "ignore", cwd: dir });
   children.push(p);
   await new Promise((r) => p.once("exit", r));
+  const cpu = cpuPerCall(cpu0, cpuByProcess(), calls);
   const load = os.loadavg()[0]!;
   const lines = fs.readFileSync(path.join(dir, "stat.csv"), "utf8").trim().split("\n");
   const head = lines[0]!.split(";");
@@ -289,12 +328,12 @@ async function step(sipPort: number, rate: number): Promise<Step> {
     ? fs.readFileSync(path.join(dir, rttFile), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(";")[1])).filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
     : [];
   const why = head.flatMap((h, i) => (h.startsWith("Failed") && h !== "FailedCall(C)" && h.endsWith("(C)") && Number(last[i]) > 0 ? [`${h.slice(6, -3)} ${last[i]}`] : []));
-  return { rate, calls, ok, failed: Math.max(failed, calls - ok), why: why.join(", "), p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), load };
+  return { rate, calls, ok, failed: Math.max(failed, calls - ok), why: why.join(", "), p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), load, cpu };
 }
 
 const pass = (s: Step) => s.failed / s.calls < MAX_FAILED;
 const show = (name: string, s: Step) =>
-  log(`  ${name} ${fmt(s.rate).padStart(5)} CPS: ${fmt(s.ok)}/${fmt(s.calls)} ok, failed ${fmt((100 * s.failed) / s.calls, 2)}%, fwd p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms, load ${s.load.toFixed(1)}${pass(s) ? "" : `  ✗ ${s.why}`}`);
+  log(`  ${name} ${fmt(s.rate).padStart(5)} CPS: ${fmt(s.ok)}/${fmt(s.calls)} ok, failed ${fmt((100 * s.failed) / s.calls, 2)}%, fwd p50 ${fmt(s.p50, 2)} ms, p99 ${fmt(s.p99, 2)} ms, load ${s.load.toFixed(1)}${pass(s) ? "" : `  ✗ ${s.why}`}\n        CPU ms per call: ${s.cpu}`);
 
 // Warm up both (the platform builds its snapshot on the first decision).
 await step(settings.SWITCH_SIP_PORT, 20);
@@ -309,20 +348,26 @@ const cdrsBefore = await answeredCdrs();
 const reservations = async () => Number((await pool.query("SELECT count(*) FROM ledger_transfers WHERE flags = 2 AND reference_id LIKE 'kam-bench:%'")).rows[0].count);
 const holdsBefore = await reservations();
 
-const results: { a: Step[]; b: Step[] } = { a: [], b: [] };
+const results: { a: Step[]; c: Step[]; b: Step[] } = { a: [], c: [], b: [] };
 let okA = 0;
-log(`stepping ${RATES.join(", ")} CPS, ${STEP_SECONDS} s each, (a) then (b) at each rate; a system stops after ${STOP_AFTER_FAILED} steps in a row with ≥ 0.1 % failed`);
+log(`stepping ${RATES.join(", ")} CPS, ${STEP_SECONDS} s each, (a), (c) then (b) at each rate; a system stops after ${STOP_AFTER_FAILED} steps in a row with ≥ 0.1 % failed`);
 for (const rate of RATES) {
   const done = (list: Step[]) => list.length >= STOP_AFTER_FAILED && list.slice(-STOP_AFTER_FAILED).every((s) => !pass(s));
   const doneA = done(results.a);
+  const doneC = done(results.c);
   const doneB = done(results.b);
-  if (doneA && doneB) break;
-  if (!doneA) {
+  if (doneA && doneC && doneB) break;
+  for (const [name, list, pulling] of [["(a) platform", results.a, true], ["(c) decision", results.c, false]] as const) {
+    if (name === "(a) platform" ? doneA : doneC) continue;
+    // (c): the same switch and decisions (credit reservations included); the spool rows the
+    // switch writes are pulled into CDRs after the step instead of during it.
+    if (!pulling) await puller.stop();
     const before = await answeredCdrs();
     const s = await step(settings.SWITCH_SIP_PORT, rate);
     okA += s.ok;
-    results.a.push(s);
-    show("(a) platform", s);
+    list.push(s);
+    show(name, s);
+    if (!pulling) puller = pull();
     // Settle: hang-ups finished and spool rows pulled before the next step.
     await sleep(1000);
     await drainSpool();
@@ -343,6 +388,7 @@ const holds = (await reservations()) - holdsBefore;
 const best = (list: Step[]) => list.filter(pass).at(-1);
 const calls = (list: Step[]) => list.reduce((n, s) => n + s.calls, 0);
 const a = best(results.a);
+const c = best(results.c);
 const b = best(results.b);
 const ratio = a && b ? a.rate / b.rate : NaN;
 log(`
@@ -352,9 +398,12 @@ Results (${fmt(PREFIXES)}-prefix deck, 3 suppliers, ${fmt(PREFIXES)} LCR entries
   (b) native drouting                       ${b ? `${fmt(b.rate)} CPS sustained, fwd p99 ${fmt(b.p99, 2)} ms (p50 ${fmt(b.p50, 2)})` : "no step passed"}${
     results.b.every(pass) ? "   (never failed: the highest rate tried)" : ""
   }
+  (c) decision + credit in the loop,        ${c ? `${fmt(c.rate)} CPS sustained, fwd p99 ${fmt(c.p99, 2)} ms (p50 ${fmt(c.p50, 2)})` : "no step passed"}
+      CDRs pulled after the step
   ratio (a) / (b) CPS                       ${fmt(ratio, 2)}×   (target ≥ 0.8×)
+  ratio (c) / (b) CPS                       ${fmt(c && b ? c.rate / b.rate : NaN, 2)}×
   ratio (a) / (b) p99 at (a)'s best rate    ${a ? fmt(a.p99 / (results.b.find((s) => s.rate === a.rate)?.p99 ?? NaN), 1) : "–"}×
-  CDRs of (a): ${fmt(cdrCount)} answered CDRs for ${fmt(okA)} completed calls, ${fmt(errors)} spool rows in error, ${fmt(holds)} credit reservations for ${fmt(calls(results.a))} calls placed`);
+  CDRs of (a) and (c): ${fmt(cdrCount)} answered CDRs for ${fmt(okA)} completed calls, ${fmt(errors)} spool rows in error, ${fmt(holds)} credit reservations for ${fmt(calls(results.a) + calls(results.c))} calls placed`);
 
 await puller.stop();
 await drouting.stop();
