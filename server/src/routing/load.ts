@@ -1,8 +1,6 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
-import * as schema from "../platform/db/schema.js";
-import type { Db } from "../platform/db/client.js";
+import { txHandle, type Db } from "../platform/db/client.js";
 import { AppError } from "../platform/http/errors.js";
 import { blacklistEntries, carriers, interconnects, releaseCauseMappings, services, trunkGroupMembers, trunkGroups } from "../carriers/schema.js";
 import { RFC3398_DEFAULTS } from "../carriers/release-causes.js";
@@ -23,7 +21,7 @@ export async function loadSnapshotData(pool: pg.Pool, db: Db, params: { tenantId
   let rows;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    rows = await readRows(drizzle(client, { schema }) as unknown as Db, tenantId);
+    rows = await readRows(txHandle(client), tenantId);
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
