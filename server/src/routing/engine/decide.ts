@@ -23,7 +23,7 @@
  * number strings) plus the credit request. Ingress matching runs on module-level state.
  */
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { lookupUnion, lookupVersion, type CompiledPlan } from "../../rating/engine/index.js";
+import { lookupUnion, lookupVersion, unionConnectionFee, unionRate, type CompiledPlan, type PlanUnion } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
@@ -262,6 +262,9 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
 const MEMO = 16;
 const memoPlans: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(MEMO + 1).fill(null);
 const memoHandle = new Int32Array(MEMO + 1);
+/** Where the rate and fee are read: the union's reference (memoRef ≥ 0) or the plan's record. */
+const memoUnion: (PlanUnion | null)[] = new Array<PlanUnion | null>(MEMO + 1).fill(null);
+const memoRef = new Int32Array(MEMO + 1);
 /** 1 once the slot's rate (and its conversion) is filled in. */
 const memoReady = new Uint8Array(MEMO + 1);
 const memoRate: bigint[] = new Array<bigint>(MEMO + 1).fill(0n);
@@ -272,6 +275,9 @@ let memoCount = 0;
 
 /** Answers of a union walk, by plan index in the union. */
 const unionOut = new Int32Array(32);
+const unionRefOut = new Int32Array(32);
+/** Where lookupRates found the customer's rate: its union and reference, or null / −1 (the plan's record). */
+const C = { union: null as PlanUnion | null, ref: -1 };
 
 /**
  * The customer rate's lookup (step 3), in the same union walk as the supplier plans of
@@ -285,19 +291,31 @@ function lookupRates(customer: CompiledPlan, lane: PlanLane | null, entry: Compi
     for (let u = 0; u < lookups.length; u++) {
       const { union, bits } = lookups[u]!;
       const withCustomer = lane !== null && lane.union === union;
-      lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut);
-      if (withCustomer) handle = unionOut[lane.index]!;
+      lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut, unionRefOut);
+      if (withCustomer) {
+        handle = unionOut[lane.index]!;
+        C.union = union;
+        C.ref = unionRefOut[lane.index]!;
+      }
       for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
         const k = 31 - Math.clz32(b & -b);
         memoPlans[memoCount] = union.plans[k]!;
         memoHandle[memoCount] = unionOut[k]!;
+        memoUnion[memoCount] = union;
+        memoRef[memoCount] = unionRefOut[k]!;
         memoReady[memoCount++] = 0;
       }
     }
   }
   if (handle !== -2) return handle;
-  if (lane === null) return lookupVersion(customer, dest, at);
-  lookupUnion(lane.union, 1 << lane.index, dest, at, unionOut);
+  if (lane === null) {
+    C.union = null;
+    C.ref = -1;
+    return lookupVersion(customer, dest, at);
+  }
+  lookupUnion(lane.union, 1 << lane.index, dest, at, unionOut, unionRefOut);
+  C.union = lane.union;
+  C.ref = unionRefOut[lane.index]!;
   return unionOut[lane.index]!;
 }
 
@@ -307,6 +325,7 @@ function supplierRate(s: Snapshot, plan: CompiledPlan, dest: string, at: number,
   const slot = memoCount < MEMO ? memoCount++ : MEMO;
   memoPlans[slot] = plan;
   memoHandle[slot] = lookupVersion(plan, dest, at);
+  memoRef[slot] = -1;
   return fillRate(s, slot, at, cmpCurrency);
 }
 
@@ -317,7 +336,8 @@ function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): n
   memoFx[slot] = null;
   memoFxIndex[slot] = -1;
   if (handle < 0) return slot;
-  const rate = versionRate(plan, handle);
+  const ref = memoRef[slot]!;
+  const rate = ref >= 0 ? unionRate(memoUnion[slot]!, ref) : versionRate(plan, handle);
   memoRate[slot] = rate;
   if (plan.currency === cmpCurrency) {
     memoInPlan[slot] = rate;
@@ -421,7 +441,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       plan,
       handle,
       rateMicros: memoRate[slot]!,
-      connectionFeeMicros: versionConnectionFee(plan.plan, handle),
+      connectionFeeMicros: memoRef[slot]! >= 0 ? unionConnectionFee(memoUnion[slot]!, memoRef[slot]!) : versionConnectionFee(plan.plan, handle),
       fx: memoFx[slot]!,
       fxIndex: memoFxIndex[slot]!,
       rateInPlanMicros: inPlan,
@@ -629,9 +649,10 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
   const handle = lookupRates(customer.plan, service.customerLane, entryAhead, dest, at);
   if (handle < 0) return reject(s, d, "no_rate", noRateSip);
   d.customerHandle = handle;
-  const rate = versionRate(customer.plan, handle);
+  const rate = C.ref >= 0 ? unionRate(C.union!, C.ref) : versionRate(customer.plan, handle);
   d.customerRateMicros = rate;
-  d.customerConnectionFeeMicros = versionConnectionFee(customer.plan, handle);
+  d.customerConnectionFeeMicros = C.ref >= 0 ? unionConnectionFee(C.union!, C.ref) : versionConnectionFee(customer.plan, handle);
+  C.union = null;
   const cmpCurrency = plan !== null ? plan.currency : customer.plan.currency;
   d.compareCurrency = cmpCurrency;
   if (customer.plan.currency === cmpCurrency) {
