@@ -483,6 +483,19 @@ describe("profit guard, caps and attempts", () => {
     expect(d.dropped[0]!.route?.marginMicros).toBe(-1n);
   });
 
+  it("a minimum margin percent compares exactly, below a micro-unit", () => {
+    // 49: customer 0.033333, A 0.030: margin 0.003333 is 9.999 % — under 10 %, at least 9.99 %.
+    const plans = [ratingPlan("cust", "USD", [["49", 33_333]]), SUP_A];
+    const margin = (minMarginPercent: number) => {
+      const w = world();
+      w.entries = [entry("49", [cand("A")], { minMarginPercent })];
+      const d = decide(compile(w, null, plans), { sourceIp: "10.0.0.1", sourcePort: null, serviceId: null, dialled: "7#4930123456", calling: "", atMs: NOW }, env());
+      return d.reject ?? d.routes[0]!.marginMicros;
+    };
+    expect(margin(10)).toBe("no_route");
+    expect(margin(9.99)).toBe(3_333n);
+  });
+
   it("candidate maximum and minimum margin override the entry's", () => {
     const w = world();
     // 44: customer 0.10; A 0.050 (margin 0.050) with its own minimum 0.060; B 0.044 USD over its own maximum 0.040; C 0.080 (margin 0.020).

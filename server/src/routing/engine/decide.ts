@@ -25,6 +25,7 @@
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
 import { lookupUnion, lookupVersion, unionConnectionFee, unionRate, type CompiledPlan, type PlanUnion } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
+import { RATE_SLOTS } from "./compile.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
 import type { PrefixSet } from "./prefix-set.js";
@@ -57,6 +58,12 @@ export interface DecideEnv {
 }
 
 const BASIS = 10_000n;
+
+/** ⌈a / b⌉ for b > 0 (bigint division truncates toward zero). */
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return q * b < a ? q + 1n : q;
+}
 
 /** Index after one leading "+" or "00" at `i`. */
 function afterPlus(n: string, i: number): number {
@@ -259,7 +266,7 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
  * and converted only for the plans a candidate reaches. Slots are module-level and reset per decision, so nothing is
  * allocated; slot MEMO is scratch once the memo is full.
  */
-const MEMO = 16;
+const MEMO = RATE_SLOTS;
 const memoPlans: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(MEMO + 1).fill(null);
 const memoHandle = new Int32Array(MEMO + 1);
 /** Where the rate and fee are read: the union's reference (memoRef ≥ 0) or the plan's record. */
@@ -269,6 +276,8 @@ const memoRef = new Int32Array(MEMO + 1);
 const memoReady = new Uint8Array(MEMO + 1);
 const memoRate: bigint[] = new Array<bigint>(MEMO + 1).fill(0n);
 const memoInPlan: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
+/** The customer's rate less memoInPlan, once per plan (null: no customer rate in the compared currency). */
+const memoMargin: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
 const memoFx: (FxSeries | null)[] = new Array<FxSeries | null>(MEMO + 1).fill(null);
 const memoFxIndex = new Int32Array(MEMO + 1);
 let memoCount = 0;
@@ -319,36 +328,49 @@ function lookupRates(customer: CompiledPlan, lane: PlanLane | null, entry: Compi
   return unionOut[lane.index]!;
 }
 
-/** The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null: no FX rate). */
-function supplierRate(s: Snapshot, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string): number {
-  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return memoReady[i] === 1 ? i : fillRate(s, i, at, cmpCurrency);
-  const slot = memoCount < MEMO ? memoCount++ : MEMO;
-  memoPlans[slot] = plan;
-  memoHandle[slot] = lookupVersion(plan, dest, at);
-  memoRef[slot] = -1;
-  return fillRate(s, slot, at, cmpCurrency);
+/**
+ * The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null:
+ * no FX rate). `slot`: the item's rateSlot, where the union walk put the plan, or −1.
+ */
+function supplierRate(s: Snapshot, slot: number, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string, customer: bigint | null): number {
+  if (slot >= 0) return memoReady[slot] === 1 ? slot : fillRate(s, slot, at, cmpCurrency, customer);
+  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return memoReady[i] === 1 ? i : fillRate(s, i, at, cmpCurrency, customer);
+  const free = memoCount < MEMO ? memoCount++ : MEMO;
+  memoPlans[free] = plan;
+  memoHandle[free] = lookupVersion(plan, dest, at);
+  memoRef[free] = -1;
+  return fillRate(s, free, at, cmpCurrency, customer);
 }
 
-function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): number {
+function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string, customer: bigint | null): number {
+  const inPlan = convertRate(s, slot, at, cmpCurrency);
+  memoMargin[slot] = customer === null || inPlan === null ? null : customer - inPlan;
+  return slot;
+}
+
+/** Fills the slot's rate and its conversion; returns memoInPlan. */
+function convertRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): bigint | null {
   const plan = memoPlans[slot]!;
   const handle = memoHandle[slot]!;
   memoReady[slot] = 1;
   memoFx[slot] = null;
   memoFxIndex[slot] = -1;
-  if (handle < 0) return slot;
+  memoInPlan[slot] = null;
+  if (handle < 0) return null;
   const ref = memoRef[slot]!;
   const rate = ref >= 0 ? unionRate(memoUnion[slot]!, ref) : versionRate(plan, handle);
   memoRate[slot] = rate;
   if (plan.currency === cmpCurrency) {
     memoInPlan[slot] = rate;
-    return slot;
+    return rate;
   }
   const fx = s.fx.get(plan.currency)?.get(cmpCurrency) ?? null;
   const i = fx === null ? -1 : fxIndexAt(fx, at);
   memoFx[slot] = fx;
   memoFxIndex[slot] = i;
-  memoInPlan[slot] = i < 0 ? null : convertAt(rate, fx!, i);
-  return slot;
+  const inPlan = i < 0 ? null : convertAt(rate, fx!, i);
+  memoInPlan[slot] = inPlan;
+  return inPlan;
 }
 
 function qualityFailure(e: CompiledEntry, q: QualityStats): string | null {
@@ -376,9 +398,10 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   const routes = d.routes;
   const dropped = d.dropped;
   const items = entry.items;
-  // Minimum margin percent × customer rate, once: the test per candidate is margin × 10 000 < this.
+  // The minimum margin percent of the customer rate, once: margin × 10 000 < bp × customer
+  // holds for an integer margin exactly when margin < ⌈bp × customer / 10 000⌉.
   const bp = entry.minMarginBasisPoints;
-  const bpOfCustomer = bp === null || customer === null ? null : bp * customer;
+  const minMarginOfCustomer = bp === null || customer === null ? null : ceilDiv(bp * customer, BASIS);
   for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
     if (item.dated && (at < item.from || at >= item.to)) {
@@ -419,7 +442,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       }
     }
     const plan = ic.supplierPlan!;
-    const slot = supplierRate(s, plan.plan, dest, at, cmpCurrency);
+    const slot = supplierRate(s, item.rateSlot, plan.plan, dest, at, cmpCurrency, customer);
     const handle = memoHandle[slot]!;
     if (handle < 0) {
       drop(dropped, item, "no_rate");
@@ -445,7 +468,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       fx: memoFx[slot]!,
       fxIndex: memoFxIndex[slot]!,
       rateInPlanMicros: inPlan,
-      marginMicros: customer === null ? null : customer - inPlan,
+      marginMicros: memoMargin[slot]!,
       quality: stats,
       destination: "",
       origination: "",
@@ -465,7 +488,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
         drop(dropped, item, "loss", route);
         continue;
       }
-      if (margin < item.minMarginMicros || (bpOfCustomer !== null && margin * BASIS < bpOfCustomer)) {
+      if (margin < item.minMarginMicros || (minMarginOfCustomer !== null && margin < minMarginOfCustomer)) {
         drop(dropped, item, "min_margin", route);
         continue;
       }

@@ -248,6 +248,12 @@ export interface CandidateItem {
   /** The stricter of the entry's and the candidate's maximum, plan currency; null = none. */
   readonly maxRateMicros: bigint | null;
   readonly minMarginMicros: bigint;
+  /**
+   * The decision's memo slot of the supplier plan's rate: the plan's place among the
+   * entry's `supplierLookups` (unions in order, plans by bit), which the union walk fills;
+   * −1 when no walk does (static drop, no union, or past the memo).
+   */
+  readonly rateSlot: number;
 }
 
 export interface CompiledEntry {
