@@ -30,6 +30,34 @@ describe("PrefixSet", () => {
   });
 });
 
+describe("PrefixSet against a scan of its entries", () => {
+  it("first and longest agree on random sets and numbers (one-digit, exact, offsets, non-digits)", () => {
+    let seed = 99;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 4294967296) * n);
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => String(random(10))).join("");
+    for (let round = 0; round < 200; round++) {
+      const entries = Array.from({ length: 1 + random(6) }, () => ({ value: digits(1 + random(round % 2 ? 2 : 5)), exact: random(3) === 0 }));
+      const set = PrefixSet.build(entries)!;
+      for (let probe = 0; probe < 200; probe++) {
+        const start = random(3);
+        const body = random(4) === 0 ? entries[random(entries.length)]!.value + digits(random(3)) : digits(random(6));
+        const number = "#7".slice(0, start) + body + (random(8) === 0 ? "#1" : "");
+        const rest = number.slice(start);
+        const digitsOnly = rest.match(/^[0-9]*/)![0];
+        const hits = entries.filter((e) => (e.exact ? rest === e.value : digitsOnly.startsWith(e.value)));
+        const first = hits.length ? Math.min(...hits.map((e) => e.value.length)) : -1;
+        const prefixes = entries.filter((e) => !e.exact && digitsOnly.startsWith(e.value));
+        const longest = prefixes.length ? Math.max(...prefixes.map((e) => e.value.length)) : -1;
+        expect(set.first(number, start), `${JSON.stringify(entries)} ${number} from ${start}`).toBe(first);
+        expect(set.longest(number, start), `${JSON.stringify(entries)} ${number} from ${start}`).toBe(longest);
+      }
+    }
+  });
+});
+
 describe("IPv4 and the IP index", () => {
   it.each<[string, number]>([
     ["0.0.0.0", 0],
