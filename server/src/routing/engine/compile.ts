@@ -168,6 +168,9 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
     minMarginBasisPoints: pct === null ? null : BigInt(Math.round(pct * 100)),
     items,
     supplierLookups,
+    union: supplierLookups[0]?.union ?? null,
+    unionBits: supplierLookups[0]?.bits ?? 0,
+    moreLookups: supplierLookups.length > 1 ? supplierLookups.slice(1) : null,
   };
 }
 

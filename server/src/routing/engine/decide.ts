@@ -289,32 +289,39 @@ const unionRefOut = new Int32Array(32);
 const C = { union: null as PlanUnion | null, ref: -1 };
 
 /**
+ * One union walk for the supplier plans `bits` (and the customer's, when its lane is in
+ * this union), their answers appended to the memo. Returns the customer's handle, else `handle`.
+ */
+function walkUnion(union: PlanUnion, bits: number, lane: PlanLane | null, dest: string, at: number, handle: number): number {
+  const withCustomer = lane !== null && lane.union === union;
+  lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut, unionRefOut);
+  if (withCustomer) {
+    handle = unionOut[lane.index]!;
+    C.union = union;
+    C.ref = unionRefOut[lane.index]!;
+  }
+  for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
+    const k = 31 - Math.clz32(b & -b);
+    memoPlans[memoCount] = union.plans[k]!;
+    memoHandle[memoCount] = unionOut[k]!;
+    memoUnion[memoCount] = union;
+    memoRef[memoCount] = unionRefOut[k]!;
+    memoReady[memoCount++] = 0;
+  }
+  return handle;
+}
+
+/**
  * The customer rate's lookup (step 3), in the same union walk as the supplier plans of
  * the entry step 6 will use, whose handles start the memo. Returns the customer's handle.
  */
 function lookupRates(customer: CompiledPlan, lane: PlanLane | null, entry: CompiledEntry | null, dest: string, at: number): number {
   memoCount = 0;
   let handle = -2;
-  if (entry !== null) {
-    const lookups = entry.supplierLookups;
-    for (let u = 0; u < lookups.length; u++) {
-      const { union, bits } = lookups[u]!;
-      const withCustomer = lane !== null && lane.union === union;
-      lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut, unionRefOut);
-      if (withCustomer) {
-        handle = unionOut[lane.index]!;
-        C.union = union;
-        C.ref = unionRefOut[lane.index]!;
-      }
-      for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
-        const k = 31 - Math.clz32(b & -b);
-        memoPlans[memoCount] = union.plans[k]!;
-        memoHandle[memoCount] = unionOut[k]!;
-        memoUnion[memoCount] = union;
-        memoRef[memoCount] = unionRefOut[k]!;
-        memoReady[memoCount++] = 0;
-      }
-    }
+  if (entry !== null && entry.union !== null) {
+    handle = walkUnion(entry.union, entry.unionBits, lane, dest, at, handle);
+    const more = entry.moreLookups;
+    if (more !== null) for (let u = 0; u < more.length; u++) handle = walkUnion(more[u]!.union, more[u]!.bits, lane, dest, at, handle);
   }
   if (handle !== -2) return handle;
   if (lane === null) {

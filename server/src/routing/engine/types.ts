@@ -273,6 +273,11 @@ export interface CompiledEntry {
   readonly items: readonly CandidateItem[];
   /** The supplier plans its candidates may be rated in, as bits of the snapshot's plan unions: one walk per union per call. */
   readonly supplierLookups: readonly UnionLookup[];
+  /** supplierLookups[0] on the entry itself (the hot path reads no array for the usual one union); null = none. */
+  readonly union: PlanUnion | null;
+  readonly unionBits: number;
+  /** supplierLookups after the first; null = none. */
+  readonly moreLookups: readonly UnionLookup[] | null;
 }
 
 export interface CompiledRoutingPlan {
