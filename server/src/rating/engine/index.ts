@@ -19,5 +19,5 @@ export {
   type RatingPlan,
   type TimeClass,
 } from "./plan.js";
-export { compilePlanUnion, lookupUnion, MAX_UNION_PLANS, type PlanUnion } from "./plan-union.js";
+export { compilePlanUnion, lookupUnion, MAX_UNION_PLANS, unionConnectionFee, unionRate, type PlanUnion } from "./plan-union.js";
 export { ZoneClock, zoneClock, zonedTimeToEpochMs } from "./zone.js";

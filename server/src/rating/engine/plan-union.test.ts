@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compilePlan, lookupVersion, type CompiledPlan, type Rate, type RatingPlan, type TimeClass } from "./plan.js";
-import { compilePlanUnion, lookupUnion, MAX_UNION_PLANS } from "./plan-union.js";
+import { compilePlan, lookup, lookupVersion, type CompiledPlan, type Rate, type RatingPlan, type TimeClass } from "./plan.js";
+import { compilePlanUnion, lookupUnion, MAX_UNION_PLANS, unionConnectionFee, unionRate } from "./plan-union.js";
 
 const T0 = Date.UTC(2024, 0, 1);
 const NOW = Date.UTC(2025, 0, 15, 12); // Wednesday 12:00 UTC
@@ -27,22 +27,44 @@ function plan(id: string, rates: Rate[], over: Partial<RatingPlan> = {}): Compil
 
 const allBits = (n: number) => (n === 31 ? 0x7fffffff : (1 << n) - 1);
 
-/** Every plan, every subset mask given, compared with lookupVersion. */
-function expectSameAsLookupVersion(plans: CompiledPlan[], numbers: string[], times: number[], masks: number[]): void {
+/**
+ * Every plan, every subset mask given, compared with lookupVersion; where the union
+ * answers from its own copy of the record, the rate and fee are lookup()'s. Returns how
+ * many answers came from that copy and how many from the plans' records.
+ */
+function expectSameAsLookupVersion(plans: CompiledPlan[], numbers: string[], times: number[], masks: number[]): { copied: number; fromPlan: number } {
   const union = compilePlanUnion(plans);
   const out = new Int32Array(32);
+  const outRef = new Int32Array(32);
+  const seen = { copied: 0, fromPlan: 0 };
   for (const at of times) {
     for (const number of numbers) {
       for (const bits of masks) {
         out.fill(-2);
-        lookupUnion(union, bits, number, at, out);
+        outRef.fill(-2);
+        lookupUnion(union, bits, number, at, out, outRef);
         for (let k = 0; k < plans.length; k++) {
-          if ((bits & (1 << k)) === 0) expect(out[k], "a plan not asked for is left alone").toBe(-2);
-          else expect(out[k], `"${number}" in plan ${k}, bits ${bits.toString(2)}`).toBe(lookupVersion(plans[k]!, number, at));
+          if ((bits & (1 << k)) === 0) {
+            expect(out[k], "a plan not asked for is left alone").toBe(-2);
+            expect(outRef[k]).toBe(-2);
+            continue;
+          }
+          const what = `"${number}" in plan ${k}, bits ${bits.toString(2)}`;
+          expect(out[k], what).toBe(lookupVersion(plans[k]!, number, at));
+          if (out[k]! < 0) expect(outRef[k], what).toBe(-1);
+          if (outRef[k]! < 0) {
+            if (out[k]! >= 0) seen.fromPlan++;
+            continue;
+          }
+          seen.copied++;
+          const match = lookup(plans[k]!, number, at)!;
+          expect(unionRate(union, outRef[k]!), what).toBe(match.rateMicrosPerMinute);
+          expect(unionConnectionFee(union, outRef[k]!), what).toBe(match.connectionFeeMicros);
         }
       }
     }
   }
+  return seen;
 }
 
 describe("lookupUnion", () => {
@@ -63,7 +85,7 @@ describe("lookupUnion", () => {
   it("finds a version deeper in one plan and falls back to a shorter prefix in another", () => {
     const union = compilePlanUnion(plans);
     const out = new Int32Array(4);
-    lookupUnion(union, 0b1011, "+12345", NOW, out);
+    lookupUnion(union, 0b1011, "+12345", NOW, out, new Int32Array(4));
     expect(out[0]).toBe(lookupVersion(plans[0]!, "123", NOW)); // 1234 is future: 123
     expect(out[1]).toBe(lookupVersion(plans[1]!, "1", NOW));
     expect(out[3]).toBe(lookupVersion(plans[3]!, "12", NOW));
@@ -76,9 +98,9 @@ describe("lookupUnion", () => {
 
   it("an empty union and an empty plan find nothing", () => {
     const out = new Int32Array(2).fill(7);
-    lookupUnion(compilePlanUnion([]), 0, "123", NOW, out);
+    lookupUnion(compilePlanUnion([]), 0, "123", NOW, out, new Int32Array(2));
     expect([...out]).toEqual([7, 7]);
-    lookupUnion(compilePlanUnion([plan("e", []), plans[2]!]), 0b11, "9123", NOW, out);
+    lookupUnion(compilePlanUnion([plan("e", []), plans[2]!]), 0b11, "9123", NOW, out, new Int32Array(2));
     expect(out[0]).toBe(-1);
     expect(out[1]).toBe(lookupVersion(plans[2]!, "9", NOW));
   });
@@ -111,6 +133,7 @@ describe("lookupUnion", () => {
               effectiveFrom: from,
               effectiveTo: random() < 0.3 ? from + Math.floor(1 + random() * 30) * DAY : null,
               timeClass: random() < 0.2 ? classes[Math.floor(random() * 2)]!.name : null,
+              connectionFeeMicros: random() < 0.5 ? BigInt(Math.floor(random() * 1e5)) : null,
             }),
           );
         }
@@ -123,6 +146,9 @@ describe("lookupUnion", () => {
     });
     const times = Array.from({ length: 4 }, () => BASE + Math.floor(random() * 90 * DAY));
     const masks = [allBits(31), 1, 1 << 30, ...Array.from({ length: 6 }, () => Math.floor(random() * 0x7fffffff))];
-    expectSameAsLookupVersion(random31, numbers, times, masks);
+    const seen = expectSameAsLookupVersion(random31, numbers, times, masks);
+    // Both paths taken: the union's copy of the preferred record, and the plans' records.
+    expect(seen.copied).toBeGreaterThan(1000);
+    expect(seen.fromPlan).toBeGreaterThan(100);
   });
 });

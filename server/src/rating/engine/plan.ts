@@ -181,6 +181,8 @@ const STACK_BASE = 3;
 /** Int32s per node row / per version record. */
 export const ROW = 4;
 const RECORD = 12;
+/** Offset of a record's time class index (−1 = all classes) in its Int32s. */
+export const RECORD_CLASS = 9;
 /** Longest prefix accepted (E.164 numbers have at most 15 digits). */
 const MAX_PREFIX_LENGTH = 32;
 /**
@@ -536,7 +538,7 @@ export function matchRecords(plan: CompiledPlan, first: number, count: number, c
     const half = p >> 1;
     if (!(times[half]! <= atMs && atMs < times[half + 1]!)) continue;
     if (classes) {
-      const cls = trie[p + 9]!;
+      const cls = trie[p + RECORD_CLASS]!;
       if (cls >= 0) {
         if (minuteOfWeek < 0) minuteOfWeek = plan.clock.minuteOfWeek(atMs);
         if (plan.timeClassMask[cls * MINUTES_PER_WEEK + minuteOfWeek] === 0) continue;
@@ -778,7 +780,7 @@ function describeMatch(plan: CompiledPlan, p: number, number: string, end: numbe
   }
   const trie = plan.trie;
   const half = p >> 1;
-  const cls = trie[p + 9]!;
+  const cls = trie[p + RECORD_CLASS]!;
   const to = plan.trieTimes[half + 1]!;
   const d = plan.defaults;
   return {

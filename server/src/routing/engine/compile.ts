@@ -29,6 +29,9 @@ import type {
   UnionLookup,
 } from "./types.js";
 
+/** Supplier rates a decision memoizes (by plan); an entry's first RATE_SLOTS plans get a fixed slot. */
+export const RATE_SLOTS = 16;
+
 const open = (from: number | null) => from ?? Number.NEGATIVE_INFINITY;
 const openEnd = (to: number | null) => to ?? Number.POSITIVE_INFINITY;
 
@@ -121,6 +124,7 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
       staticDrop: null,
       maxRateMicros: minRate(entry.maxSupplierRateMicros, c?.maxSupplierRateMicros ?? null),
       minMarginMicros: c?.minMarginMicros ?? entry.minMarginMicros,
+      rateSlot: -1,
     };
     if (staticReason !== null) item.staticDrop = { item, reason: staticReason, route: null, detail: null };
     items.push(item);
@@ -144,6 +148,13 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
   const pct = entry.minMarginPercent;
   // Items without a static drop reach the supplier rate check, so they have a supplier plan.
   const supplierPlans = new Set(items.flatMap((i) => (i.staticDrop === null && i.interconnect?.supplierPlan ? [i.interconnect.supplierPlan.plan] : [])));
+  const supplierLookups = unionLookups(supplierPlans, lookups.lanes);
+  const slots = new Map<CompiledPlan, number>();
+  for (const { union, bits } of supplierLookups) for (let k = 0; k < union.plans.length; k++) if ((bits & (1 << k)) !== 0) slots.set(union.plans[k]!, slots.size);
+  for (const item of items) {
+    const slot = item.staticDrop === null ? slots.get(item.interconnect!.supplierPlan!.plan) : undefined;
+    if (slot !== undefined && slot < RATE_SLOTS) (item as { rateSlot: number }).rateSlot = slot;
+  }
   return {
     data: entry,
     direct,
@@ -156,7 +167,10 @@ export function compileEntry(entry: RoutingEntryData, lookups: Lookups, planMaxA
     maxAttempts: entry.maxAttempts ?? planMaxAttempts,
     minMarginBasisPoints: pct === null ? null : BigInt(Math.round(pct * 100)),
     items,
-    supplierLookups: unionLookups(supplierPlans, lookups.lanes),
+    supplierLookups,
+    union: supplierLookups[0]?.union ?? null,
+    unionBits: supplierLookups[0]?.bits ?? 0,
+    moreLookups: supplierLookups.length > 1 ? supplierLookups.slice(1) : null,
   };
 }
 

@@ -369,6 +369,20 @@ describe("plan unions", () => {
     expect(order(d)).toEqual(["A", "B", "C"]);
     expect(d.routes[0]!.rateInPlanMicros).toBe(1_000n);
   });
+
+  it("an entry whose supplier plans span two unions walks both, and rates each candidate in its own plan", () => {
+    // 40 suppliers (more than a union holds), each its own deck for 44: 0.040000 + n micro-units … down to n = 0.
+    const suppliers = Array.from({ length: 40 }, (_, n) => ratingPlan(`s${n}`, "USD", [["44", 40_000 - n]]));
+    const w = world();
+    for (let n = 0; n < 40; n++) w.interconnects.push(egress(`E${n}`, "c", `s${n}`, "USD"));
+    w.entries = [entry("44", Array.from({ length: 40 }, (_, n) => cand(`E${n}`)), { maxAttempts: 40 })];
+    const s = compile(w, null, [CUSTOMER, ...suppliers]);
+    expect(s.planUnions.length).toBe(2);
+    const d = decide(s, { sourceIp: "10.0.0.1", sourcePort: null, serviceId: null, dialled: "7#442071234567", calling: "", atMs: NOW }, env());
+    expect(d.customerRateMicros).toBe(100_000n);
+    expect(order(d)).toEqual(Array.from({ length: 40 }, (_, n) => `E${39 - n}`));
+    expect(d.routes.map((r) => r.rateMicros)).toEqual(Array.from({ length: 40 }, (_, n) => BigInt(40_000 - 39 + n)));
+  });
 });
 
 describe("strategies", () => {
@@ -481,6 +495,19 @@ describe("profit guard, caps and attempts", () => {
     expect(d.routes[0]!.marginMicros).toBe(0n);
     expect(drops(d)).toEqual({ Over: "loss" });
     expect(d.dropped[0]!.route?.marginMicros).toBe(-1n);
+  });
+
+  it("a minimum margin percent compares exactly, below a micro-unit", () => {
+    // 49: customer 0.033333, A 0.030: margin 0.003333 is 9.999 % — under 10 %, at least 9.99 %.
+    const plans = [ratingPlan("cust", "USD", [["49", 33_333]]), SUP_A];
+    const margin = (minMarginPercent: number) => {
+      const w = world();
+      w.entries = [entry("49", [cand("A")], { minMarginPercent })];
+      const d = decide(compile(w, null, plans), { sourceIp: "10.0.0.1", sourcePort: null, serviceId: null, dialled: "7#4930123456", calling: "", atMs: NOW }, env());
+      return d.reject ?? d.routes[0]!.marginMicros;
+    };
+    expect(margin(10)).toBe("no_route");
+    expect(margin(9.99)).toBe(3_333n);
   });
 
   it("candidate maximum and minimum margin override the entry's", () => {

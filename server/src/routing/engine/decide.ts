@@ -23,8 +23,9 @@
  * number strings) plus the credit request. Ingress matching runs on module-level state.
  */
 import { allowAllCreditGate, type CreditGate } from "../../credit/gate.js";
-import { lookupUnion, lookupVersion, type CompiledPlan } from "../../rating/engine/index.js";
+import { lookupUnion, lookupVersion, unionConnectionFee, unionRate, type CompiledPlan, type PlanUnion } from "../../rating/engine/index.js";
 import type { DropReason, RejectReason } from "../model.js";
+import { RATE_SLOTS } from "./compile.js";
 import { convertAt, fxIndexAt, type FxSeries } from "./fx.js";
 import { versionConnectionFee, versionRate } from "./rates.js";
 import type { PrefixSet } from "./prefix-set.js";
@@ -57,6 +58,12 @@ export interface DecideEnv {
 }
 
 const BASIS = 10_000n;
+
+/** ⌈a / b⌉ for b > 0 (bigint division truncates toward zero). */
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return q * b < a ? q + 1n : q;
+}
 
 /** Index after one leading "+" or "00" at `i`. */
 function afterPlus(n: string, i: number): number {
@@ -259,19 +266,50 @@ function weightedOrder(routes: Route[], rng: Rng): Route[] {
  * and converted only for the plans a candidate reaches. Slots are module-level and reset per decision, so nothing is
  * allocated; slot MEMO is scratch once the memo is full.
  */
-const MEMO = 16;
+const MEMO = RATE_SLOTS;
 const memoPlans: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(MEMO + 1).fill(null);
 const memoHandle = new Int32Array(MEMO + 1);
+/** Where the rate and fee are read: the union's reference (memoRef ≥ 0) or the plan's record. */
+const memoUnion: (PlanUnion | null)[] = new Array<PlanUnion | null>(MEMO + 1).fill(null);
+const memoRef = new Int32Array(MEMO + 1);
 /** 1 once the slot's rate (and its conversion) is filled in. */
 const memoReady = new Uint8Array(MEMO + 1);
 const memoRate: bigint[] = new Array<bigint>(MEMO + 1).fill(0n);
 const memoInPlan: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
+/** The customer's rate less memoInPlan, once per plan (null: no customer rate in the compared currency). */
+const memoMargin: (bigint | null)[] = new Array<bigint | null>(MEMO + 1).fill(null);
 const memoFx: (FxSeries | null)[] = new Array<FxSeries | null>(MEMO + 1).fill(null);
 const memoFxIndex = new Int32Array(MEMO + 1);
 let memoCount = 0;
 
 /** Answers of a union walk, by plan index in the union. */
 const unionOut = new Int32Array(32);
+const unionRefOut = new Int32Array(32);
+/** Where lookupRates found the customer's rate: its union and reference, or null / −1 (the plan's record). */
+const C = { union: null as PlanUnion | null, ref: -1 };
+
+/**
+ * One union walk for the supplier plans `bits` (and the customer's, when its lane is in
+ * this union), their answers appended to the memo. Returns the customer's handle, else `handle`.
+ */
+function walkUnion(union: PlanUnion, bits: number, lane: PlanLane | null, dest: string, at: number, handle: number): number {
+  const withCustomer = lane !== null && lane.union === union;
+  lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut, unionRefOut);
+  if (withCustomer) {
+    handle = unionOut[lane.index]!;
+    C.union = union;
+    C.ref = unionRefOut[lane.index]!;
+  }
+  for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
+    const k = 31 - Math.clz32(b & -b);
+    memoPlans[memoCount] = union.plans[k]!;
+    memoHandle[memoCount] = unionOut[k]!;
+    memoUnion[memoCount] = union;
+    memoRef[memoCount] = unionRefOut[k]!;
+    memoReady[memoCount++] = 0;
+  }
+  return handle;
+}
 
 /**
  * The customer rate's lookup (step 3), in the same union walk as the supplier plans of
@@ -280,55 +318,66 @@ const unionOut = new Int32Array(32);
 function lookupRates(customer: CompiledPlan, lane: PlanLane | null, entry: CompiledEntry | null, dest: string, at: number): number {
   memoCount = 0;
   let handle = -2;
-  if (entry !== null) {
-    const lookups = entry.supplierLookups;
-    for (let u = 0; u < lookups.length; u++) {
-      const { union, bits } = lookups[u]!;
-      const withCustomer = lane !== null && lane.union === union;
-      lookupUnion(union, withCustomer ? bits | (1 << lane.index) : bits, dest, at, unionOut);
-      if (withCustomer) handle = unionOut[lane.index]!;
-      for (let b = bits; b !== 0 && memoCount < MEMO; b &= b - 1) {
-        const k = 31 - Math.clz32(b & -b);
-        memoPlans[memoCount] = union.plans[k]!;
-        memoHandle[memoCount] = unionOut[k]!;
-        memoReady[memoCount++] = 0;
-      }
-    }
+  if (entry !== null && entry.union !== null) {
+    handle = walkUnion(entry.union, entry.unionBits, lane, dest, at, handle);
+    const more = entry.moreLookups;
+    if (more !== null) for (let u = 0; u < more.length; u++) handle = walkUnion(more[u]!.union, more[u]!.bits, lane, dest, at, handle);
   }
   if (handle !== -2) return handle;
-  if (lane === null) return lookupVersion(customer, dest, at);
-  lookupUnion(lane.union, 1 << lane.index, dest, at, unionOut);
+  if (lane === null) {
+    C.union = null;
+    C.ref = -1;
+    return lookupVersion(customer, dest, at);
+  }
+  lookupUnion(lane.union, 1 << lane.index, dest, at, unionOut, unionRefOut);
+  C.union = lane.union;
+  C.ref = unionRefOut[lane.index]!;
   return unionOut[lane.index]!;
 }
 
-/** The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null: no FX rate). */
-function supplierRate(s: Snapshot, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string): number {
-  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return memoReady[i] === 1 ? i : fillRate(s, i, at, cmpCurrency);
-  const slot = memoCount < MEMO ? memoCount++ : MEMO;
-  memoPlans[slot] = plan;
-  memoHandle[slot] = lookupVersion(plan, dest, at);
-  return fillRate(s, slot, at, cmpCurrency);
+/**
+ * The memo slot of `plan`'s rate for the number (memoHandle < 0: no rate; memoInPlan null:
+ * no FX rate). `slot`: the item's rateSlot, where the union walk put the plan, or −1.
+ */
+function supplierRate(s: Snapshot, slot: number, plan: CompiledPlan, dest: string, at: number, cmpCurrency: string, customer: bigint | null): number {
+  if (slot >= 0) return memoReady[slot] === 1 ? slot : fillRate(s, slot, at, cmpCurrency, customer);
+  for (let i = 0; i < memoCount; i++) if (memoPlans[i] === plan) return memoReady[i] === 1 ? i : fillRate(s, i, at, cmpCurrency, customer);
+  const free = memoCount < MEMO ? memoCount++ : MEMO;
+  memoPlans[free] = plan;
+  memoHandle[free] = lookupVersion(plan, dest, at);
+  memoRef[free] = -1;
+  return fillRate(s, free, at, cmpCurrency, customer);
 }
 
-function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): number {
+function fillRate(s: Snapshot, slot: number, at: number, cmpCurrency: string, customer: bigint | null): number {
+  const inPlan = convertRate(s, slot, at, cmpCurrency);
+  memoMargin[slot] = customer === null || inPlan === null ? null : customer - inPlan;
+  return slot;
+}
+
+/** Fills the slot's rate and its conversion; returns memoInPlan. */
+function convertRate(s: Snapshot, slot: number, at: number, cmpCurrency: string): bigint | null {
   const plan = memoPlans[slot]!;
   const handle = memoHandle[slot]!;
   memoReady[slot] = 1;
   memoFx[slot] = null;
   memoFxIndex[slot] = -1;
-  if (handle < 0) return slot;
-  const rate = versionRate(plan, handle);
+  memoInPlan[slot] = null;
+  if (handle < 0) return null;
+  const ref = memoRef[slot]!;
+  const rate = ref >= 0 ? unionRate(memoUnion[slot]!, ref) : versionRate(plan, handle);
   memoRate[slot] = rate;
   if (plan.currency === cmpCurrency) {
     memoInPlan[slot] = rate;
-    return slot;
+    return rate;
   }
   const fx = s.fx.get(plan.currency)?.get(cmpCurrency) ?? null;
   const i = fx === null ? -1 : fxIndexAt(fx, at);
   memoFx[slot] = fx;
   memoFxIndex[slot] = i;
-  memoInPlan[slot] = i < 0 ? null : convertAt(rate, fx!, i);
-  return slot;
+  const inPlan = i < 0 ? null : convertAt(rate, fx!, i);
+  memoInPlan[slot] = inPlan;
+  return inPlan;
 }
 
 function qualityFailure(e: CompiledEntry, q: QualityStats): string | null {
@@ -356,9 +405,10 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
   const routes = d.routes;
   const dropped = d.dropped;
   const items = entry.items;
-  // Minimum margin percent × customer rate, once: the test per candidate is margin × 10 000 < this.
+  // The minimum margin percent of the customer rate, once: margin × 10 000 < bp × customer
+  // holds for an integer margin exactly when margin < ⌈bp × customer / 10 000⌉.
   const bp = entry.minMarginBasisPoints;
-  const bpOfCustomer = bp === null || customer === null ? null : bp * customer;
+  const minMarginOfCustomer = bp === null || customer === null ? null : ceilDiv(bp * customer, BASIS);
   for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
     if (item.dated && (at < item.from || at >= item.to)) {
@@ -399,7 +449,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       }
     }
     const plan = ic.supplierPlan!;
-    const slot = supplierRate(s, plan.plan, dest, at, cmpCurrency);
+    const slot = supplierRate(s, item.rateSlot, plan.plan, dest, at, cmpCurrency, customer);
     const handle = memoHandle[slot]!;
     if (handle < 0) {
       drop(dropped, item, "no_rate");
@@ -421,11 +471,11 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
       plan,
       handle,
       rateMicros: memoRate[slot]!,
-      connectionFeeMicros: versionConnectionFee(plan.plan, handle),
+      connectionFeeMicros: memoRef[slot]! >= 0 ? unionConnectionFee(memoUnion[slot]!, memoRef[slot]!) : versionConnectionFee(plan.plan, handle),
       fx: memoFx[slot]!,
       fxIndex: memoFxIndex[slot]!,
       rateInPlanMicros: inPlan,
-      marginMicros: customer === null ? null : customer - inPlan,
+      marginMicros: memoMargin[slot]!,
       quality: stats,
       destination: "",
       origination: "",
@@ -445,7 +495,7 @@ function routeEntry(s: Snapshot, d: Decision, entry: CompiledEntry, ingressCarri
         drop(dropped, item, "loss", route);
         continue;
       }
-      if (margin < item.minMarginMicros || (bpOfCustomer !== null && margin * BASIS < bpOfCustomer)) {
+      if (margin < item.minMarginMicros || (minMarginOfCustomer !== null && margin < minMarginOfCustomer)) {
         drop(dropped, item, "min_margin", route);
         continue;
       }
@@ -629,9 +679,10 @@ export function decide(s: Snapshot, call: CallInput, env: DecideEnv): Decision {
   const handle = lookupRates(customer.plan, service.customerLane, entryAhead, dest, at);
   if (handle < 0) return reject(s, d, "no_rate", noRateSip);
   d.customerHandle = handle;
-  const rate = versionRate(customer.plan, handle);
+  const rate = C.ref >= 0 ? unionRate(C.union!, C.ref) : versionRate(customer.plan, handle);
   d.customerRateMicros = rate;
-  d.customerConnectionFeeMicros = versionConnectionFee(customer.plan, handle);
+  d.customerConnectionFeeMicros = C.ref >= 0 ? unionConnectionFee(C.union!, C.ref) : versionConnectionFee(customer.plan, handle);
+  C.union = null;
   const cmpCurrency = plan !== null ? plan.currency : customer.plan.currency;
   d.compareCurrency = cmpCurrency;
   if (customer.plan.currency === cmpCurrency) {

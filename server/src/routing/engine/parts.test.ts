@@ -30,6 +30,34 @@ describe("PrefixSet", () => {
   });
 });
 
+describe("PrefixSet against a scan of its entries", () => {
+  it("first and longest agree on random sets and numbers (one-digit, exact, offsets, non-digits)", () => {
+    let seed = 99;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 4294967296) * n);
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => String(random(10))).join("");
+    for (let round = 0; round < 200; round++) {
+      const entries = Array.from({ length: 1 + random(6) }, () => ({ value: digits(1 + random(round % 2 ? 2 : 5)), exact: random(3) === 0 }));
+      const set = PrefixSet.build(entries)!;
+      for (let probe = 0; probe < 200; probe++) {
+        const start = random(3);
+        const body = random(4) === 0 ? entries[random(entries.length)]!.value + digits(random(3)) : digits(random(6));
+        const number = "#7".slice(0, start) + body + (random(8) === 0 ? "#1" : "");
+        const rest = number.slice(start);
+        const digitsOnly = rest.match(/^[0-9]*/)![0];
+        const hits = entries.filter((e) => (e.exact ? rest === e.value : digitsOnly.startsWith(e.value)));
+        const first = hits.length ? Math.min(...hits.map((e) => e.value.length)) : -1;
+        const prefixes = entries.filter((e) => !e.exact && digitsOnly.startsWith(e.value));
+        const longest = prefixes.length ? Math.max(...prefixes.map((e) => e.value.length)) : -1;
+        expect(set.first(number, start), `${JSON.stringify(entries)} ${number} from ${start}`).toBe(first);
+        expect(set.longest(number, start), `${JSON.stringify(entries)} ${number} from ${start}`).toBe(longest);
+      }
+    }
+  });
+});
+
 describe("IPv4 and the IP index", () => {
   it.each<[string, number]>([
     ["0.0.0.0", 0],
@@ -59,6 +87,42 @@ describe("IPv4 and the IP index", () => {
     expect(seen("203.0.114.1")).toEqual([]);
     expect(seen("2001:db8:1::5")).toEqual(["v6"]);
     expect(seen("2001:db9::5")).toEqual([]);
+  });
+
+  it("visits what a scan of every address would, in the same order (random nested CIDRs of every length)", () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 4294967296) * n);
+    };
+    const dotted = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".");
+    // Addresses near a few bases, so ranges nest, repeat and overlap.
+    const bases = [0x0a000000, 0xac100000, 0xcb007100, 0xffffff00, 0];
+    const near = () => (bases[random(bases.length)]! + random(4096)) >>> 0;
+    const index = new IpIndex<number>();
+    const reference: { first: number; last: number; items: number[] }[] = [];
+    const exact = new Map<number, number[]>();
+    for (let item = 0; item < 400; item++) {
+      const bits = random(5) === 0 ? 32 : random(33);
+      const v = near();
+      const hostBits = 32 - bits;
+      const first = hostBits === 32 ? 0 : Math.floor(v / 2 ** hostBits) * 2 ** hostBits;
+      const last = first + 2 ** hostBits - 1;
+      expect(index.add(`${dotted(v)}/${bits}`, item)).toBe(true);
+      if (first === last) exact.set(first, [...(exact.get(first) ?? []), item]);
+      else {
+        const r = reference.find((x) => x.first === first && x.last === last);
+        if (r) r.items.push(item);
+        else reference.push({ first, last, items: [item] });
+      }
+    }
+    for (let probe = 0; probe < 3000; probe++) {
+      const v = probe % 10 === 0 ? random(2 ** 32) : near();
+      const expected = [...(exact.get(v) ?? []), ...reference.filter((r) => r.first <= v && v <= r.last).flatMap((r) => r.items)];
+      const got: number[] = [];
+      index.forEach(dotted(v), (x) => got.push(x));
+      expect(got, dotted(v)).toEqual(expected);
+    }
   });
 });
 

@@ -48,7 +48,28 @@ export class PrefixSet {
      * for every candidate) on their first digit without touching the trie's arrays.
      */
     private readonly firstDigits: number,
+    /**
+     * Bit (d0 × 10 + d1) mod 25 of word ⌊(d0 × 10 + d1) / 25⌋ = some entry starts with
+     * d0 d1 (an entry of one digit d0 sets all of d0's): the second look before the trie,
+     * in four small integers on the object.
+     */
+    private readonly two0: number,
+    private readonly two1: number,
+    private readonly two2: number,
+    private readonly two3: number,
   ) {}
+
+  /** Whether a number whose digits start at `start` may match, by its first one or two digits. */
+  private mayStart(number: string, start: number): boolean {
+    const d0 = number.charCodeAt(start) - 48;
+    if (((this.firstDigits >> d0) & 1) === 0) return false;
+    const d1 = number.charCodeAt(start + 1) - 48;
+    // A number of one digit (NaN), or a non-digit second: the trie decides.
+    if (!(d1 >= 0 && d1 <= 9)) return true;
+    const b = d0 * 10 + d1;
+    const word = b < 25 ? this.two0 : b < 50 ? this.two1 : b < 75 ? this.two2 : this.two3;
+    return ((word >> b % 25) & 1) !== 0;
+  }
 
   /** Entries must be digits; empty values are ignored. Returns null for an empty set. */
   static build(entries: readonly PrefixSetEntry[]): PrefixSet | null {
@@ -58,8 +79,15 @@ export class PrefixSet {
     const flags = new Uint8Array(trie.nodes);
     valid.forEach((e, i) => (flags[trie.nodeOf[i]!]! |= e.exact ? EXACT : PREFIX));
     let firstDigits = 0;
-    for (const e of valid) firstDigits |= 1 << (e.value.charCodeAt(0) - 48);
-    return new PrefixSet(trie.kids, flags, valid.length, firstDigits);
+    const two = [0, 0, 0, 0];
+    const setTwo = (b: number) => (two[Math.floor(b / 25)]! |= 1 << b % 25);
+    for (const e of valid) {
+      const d0 = e.value.charCodeAt(0) - 48;
+      firstDigits |= 1 << d0;
+      if (e.value.length === 1) for (let d1 = 0; d1 < 10; d1++) setTwo(d0 * 10 + d1);
+      else setTwo(d0 * 10 + e.value.charCodeAt(1) - 48);
+    }
+    return new PrefixSet(trie.kids, flags, valid.length, firstDigits, two[0]!, two[1]!, two[2]!, two[3]!);
   }
 
   /** Prefix entries only, e.g. a service's destination match list. */
@@ -73,7 +101,7 @@ export class PrefixSet {
    * first non-digit.
    */
   first(number: string, start = 0): number {
-    if (((this.firstDigits >> (number.charCodeAt(start) - 48)) & 1) === 0) return -1;
+    if (!this.mayStart(number, start)) return -1;
     const kids = this.kids;
     const flags = this.flags;
     let node = 0;
@@ -91,7 +119,7 @@ export class PrefixSet {
 
   /** Length of the longest prefix entry `number` starts with (from `start`); −1 when none. */
   longest(number: string, start = 0): number {
-    if (((this.firstDigits >> (number.charCodeAt(start) - 48)) & 1) === 0) return -1;
+    if (!this.mayStart(number, start)) return -1;
     const kids = this.kids;
     const flags = this.flags;
     let node = 0;

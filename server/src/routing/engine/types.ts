@@ -248,6 +248,12 @@ export interface CandidateItem {
   /** The stricter of the entry's and the candidate's maximum, plan currency; null = none. */
   readonly maxRateMicros: bigint | null;
   readonly minMarginMicros: bigint;
+  /**
+   * The decision's memo slot of the supplier plan's rate: the plan's place among the
+   * entry's `supplierLookups` (unions in order, plans by bit), which the union walk fills;
+   * −1 when no walk does (static drop, no union, or past the memo).
+   */
+  readonly rateSlot: number;
 }
 
 export interface CompiledEntry {
@@ -267,6 +273,11 @@ export interface CompiledEntry {
   readonly items: readonly CandidateItem[];
   /** The supplier plans its candidates may be rated in, as bits of the snapshot's plan unions: one walk per union per call. */
   readonly supplierLookups: readonly UnionLookup[];
+  /** supplierLookups[0] on the entry itself (the hot path reads no array for the usual one union); null = none. */
+  readonly union: PlanUnion | null;
+  readonly unionBits: number;
+  /** supplierLookups after the first; null = none. */
+  readonly moreLookups: readonly UnionLookup[] | null;
 }
 
 export interface CompiledRoutingPlan {
