@@ -109,18 +109,19 @@ const token = key.json().token as string;
 const bodies = world.calls.slice(0, 20_000).map((c) => JSON.stringify({ ...c, at: AT.toISOString() }));
 const w0 = performance.now();
 const first = await fetch(`http://127.0.0.1:${port}/api/routing/decide`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: bodies[0] });
-if (first.status !== 200) throw new Error(`decide → ${first.status} ${await first.text()}`);
+const firstAnswer = await first.text();
+if (first.status !== 200) throw new Error(`decide → ${first.status} ${firstAnswer}`);
 log(`http: the server built its snapshot on the first decision in ${fmt(performance.now() - w0)} ms`);
 collect();
 
-function load(job: Omit<LoadJob, "port" | "token" | "bodies">): Promise<LoadResult> {
+function load(job: Omit<LoadJob, "port" | "token" | "bodies">, target = port): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     // Its own process: the load generator's event loop and GC pauses are not the server's.
     const child = fork(new URL("./http-load.ts", import.meta.url), { execArgv: ["--import", "tsx"], stdio: "inherit" });
     child.once("message", (r) => resolve(r as LoadResult));
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`load generator exited with ${code}`))));
-    child.send({ ...job, port, token, bodies } satisfies LoadJob);
+    child.send({ ...job, port: target, token, bodies } satisfies LoadJob);
   });
 }
 await load({ mode: "closed", seconds: 2, concurrency: 16, rate: 0 }); // warm-up
@@ -149,10 +150,21 @@ const loopMax = loopDelay.max / 1e6;
 const halfRate = Math.max(100, Math.floor(httpRate / 200) * 100);
 const half = halfRate < RATE ? await load({ mode: "open", seconds: HTTP_SECONDS / 2, concurrency: 64, rate: halfRate }) : null;
 const halfLat = half ? half.latencies.sort((a, b) => a - b) : [];
+// The floor: a bare node:http server in its own process answering the same bytes, at the same rate.
+const bare = fork(new URL("./bare-server.ts", import.meta.url), { execArgv: ["--import", "tsx"], stdio: "inherit" });
+const barePort = await new Promise<number>((resolve) => {
+  bare.once("message", (p) => resolve(p as number));
+  bare.send(firstAnswer);
+});
+await load({ mode: "closed", seconds: 1, concurrency: 16, rate: 0 }, barePort); // warm-up
+const floorOpen = await load({ mode: "open", seconds: HTTP_SECONDS, concurrency: 64, rate: RATE }, barePort);
+bare.disconnect();
+const floorLat = floorOpen.latencies.sort((a, b) => a - b);
 const failures = (r: LoadResult) => (r.errors ? ` (failed: ${Object.entries(r.failures).map(([k, v]) => `${k} ×${v}`).join(", ")})` : "");
 log(`http max: ${fmt(httpRate)} decisions/s with 16 in flight${failures(closed)}; GET /api/routing/status (auth + HTTP only): ${fmt(floorRate)}/s`);
 log(`http at ${fmt(RATE)}/s: ${fmt(open.ok / open.seconds)} decisions/s done, p50 ${fmt(quantile(lat, 0.5), 2)} ms, p99 ${fmt(quantile(lat, 0.99), 2)} ms, max ${fmt(lat.at(-1) ?? NaN, 2)} ms${failures(open)}`);
 log(`  in the server: p50 ${fmt(quantile(server, 0.5), 2)} ms, p99 ${fmt(quantile(server, 0.99), 2)} ms; event loop delay p99 ${fmt(loopP99, 2)} ms, max ${fmt(loopMax, 2)} ms`);
+log(`floor at ${fmt(RATE)}/s: a bare node:http server answering the same ${fmt(firstAnswer.length)} bytes: p50 ${fmt(quantile(floorLat, 0.5), 2)} ms, p99 ${fmt(quantile(floorLat, 0.99), 2)} ms, max ${fmt(floorLat.at(-1) ?? NaN, 2)} ms${failures(floorOpen)}`);
 if (half) log(`http at ${fmt(halfRate)}/s: p50 ${fmt(quantile(halfLat, 0.5), 2)} ms, p99 ${fmt(quantile(halfLat, 0.99), 2)} ms${failures(half)}`);
 
 // ── 3. PostgreSQL baseline ──
@@ -215,7 +227,9 @@ Results (${fmt(PREFIXES)}-prefix decks × 5, ${fmt(world.counts.carriers!)} carr
   in process (engine decide)            ${fmt(inProcess)} decisions/s wall clock, ${fmt(inProcessCpu)} per CPU-second, one core   (target ≥ 200,000)
   over HTTP, max (16 in flight)         ${fmt(httpRate)} decisions/s   (an authenticated GET of the status: ${fmt(floorRate)}/s)
   over HTTP at ${fmt(RATE)}/s                 p50 ${fmt(quantile(lat, 0.5), 2)} ms, p99 ${fmt(quantile(lat, 0.99), 2)} ms   (target p99 < 2 ms)
-    of which in the server              p50 ${fmt(quantile(server, 0.5), 2)} ms, p99 ${fmt(quantile(server, 0.99), 2)} ms   (event loop delay p99 ${fmt(loopP99, 2)} ms)${
+    of which in the server              p50 ${fmt(quantile(server, 0.5), 2)} ms, p99 ${fmt(quantile(server, 0.99), 2)} ms   (event loop delay p99 ${fmt(loopP99, 2)} ms)
+  floor: bare node:http, same answer    p50 ${fmt(quantile(floorLat, 0.5), 2)} ms, p99 ${fmt(quantile(floorLat, 0.99), 2)} ms   (same generator and rate: loopback and this machine alone)
+  ratio p99 HTTP / floor                ${fmt(quantile(lat, 0.99) / quantile(floorLat, 0.99), 2)}×${
     half ? `\n  over HTTP at ${fmt(halfRate)}/s (half the max)   p50 ${fmt(quantile(halfLat, 0.5), 2)} ms, p99 ${fmt(quantile(halfLat, 0.99), 2)} ms` : ""
   }
   baseline: PostgreSQL, one statement   ${fmt(sqlRate)} decisions/s, one session (${fmt(sqlRoutes / sqlCalls.length, 2)} routes per call)
