@@ -5,7 +5,7 @@ import { formatMoney } from "./platform/money.js";
 import type { JobQueue } from "./platform/jobs/boss.js";
 import { systemActor } from "./audit/audit.js";
 import { oneChunk, ingestChunks, validateRows } from "./cdrs/ingest.js";
-import { spoolToCdr, type SpoolRow } from "./switch/cdr-pull.js";
+import { q850Causes, spoolToCdr, type SpoolRow } from "./switch/cdr-pull.js";
 import type { DecisionDto } from "./routing/model.js";
 import { rateBatch } from "./cdrs/rate.js";
 import { recordPayment } from "./ledger/operations.js";
@@ -68,8 +68,7 @@ export async function seedDemoTraffic(pool: pg.Pool, jobs: JobQueue, app: Fastif
   const span = now.getTime() - lastMonth.getTime();
   // Each attempt is built as the switch's spool row would be and mapped by the same
   // spoolToCdr (dispositions, Q.850 from the tenant's release cause mapping, billed seconds).
-  const causes = await pool.query<{ sip_code: number; q850_cause: number }>("SELECT sip_code, q850_cause FROM release_cause_mappings WHERE tenant_id = $1", [tenantId]);
-  const q850 = new Map(causes.rows.map((c) => [c.sip_code, c.q850_cause]));
+  const q850 = await q850Causes(pool, { tenantId });
   const attempts: Record<string, unknown>[] = [];
   const push = (a: { callId: string; attempt: number; decision: DecisionDto; egressId: string; dialled: string; startMs: number; pddMs: number; answeredS: number | null; status: number }) => {
     const ring = a.startMs + a.pddMs;

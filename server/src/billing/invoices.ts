@@ -217,7 +217,7 @@ async function rerateAdjustments(tx: TxDb, params: { tenantId: string; carrierId
   const r = await tx.execute<{ id: string; start_at: Date; dest: string; cur: string; delta: string; rate: string; invoice_id: string; number: number }>(sql`
     WITH billed AS (
       SELECT ic.cdr_id, ic.start_at, sum(ic.rated_cost_micros) AS billed, min(ic.rated_currency) AS cur, count(DISTINCT ic.rated_currency) AS currencies,
-        min(ic.invoice_id::text) FILTER (WHERE ic.kind = 'call') AS call_invoice
+        (array_agg(ic.invoice_id) FILTER (WHERE ic.kind = 'call'))[1] AS call_invoice
       FROM cdrs c
       JOIN invoice_cdrs ic ON ic.tenant_id = c.tenant_id AND ic.cdr_id = c.id AND ic.released_at IS NULL
       WHERE c.tenant_id = ${params.tenantId} AND c.customer_carrier_id = ${params.carrierId} AND c.rating_version > 0 AND c.start_at < ${params.before}
@@ -230,7 +230,7 @@ async function rerateAdjustments(tx: TxDb, params: { tenantId: string; carrierId
     SELECT n.cdr_id AS id, n.start_at, coalesce(n.customer_destination, n.customer_prefix, 'Other') AS dest, n.cur, (n.cost - n.billed)::text AS delta,
       coalesce(n.customer_rate_micros_per_minute, 0)::text AS rate, i.id AS invoice_id, i.number
     FROM now_costs n
-    JOIN invoices i ON i.tenant_id = ${params.tenantId} AND i.id::text = n.call_invoice AND i.status NOT IN ('draft', 'void') AND i.currency = ${params.currency}
+    JOIN invoices i ON i.tenant_id = ${params.tenantId} AND i.id = n.call_invoice AND i.status NOT IN ('draft', 'void') AND i.currency = ${params.currency}
     WHERE n.currencies = 1 AND n.rating_status IN ('rated', 'error') AND (n.rating_status = 'error' OR n.customer_currency = n.cur) AND n.cost <> n.billed
     ORDER BY n.start_at, n.cdr_id`);
   return r.rows.map((x) => ({

@@ -45,6 +45,12 @@ export function dispositionOf(sipStatus: number): CdrInput["disposition"] {
   return "failed";
 }
 
+/** The tenant's release cause mapping as CDRs record it: SIP final status → Q.850 cause. */
+export async function q850Causes(db: pg.Pool | pg.PoolClient, params: { tenantId: string }): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ sip_code: number; q850_cause: number }>("SELECT sip_code, q850_cause FROM release_cause_mappings WHERE tenant_id = $1", [params.tenantId]);
+  return new Map(rows.map((c) => [c.sip_code, c.q850_cause]));
+}
+
 /** The CDR of one spooled attempt; Q.850 from the tenant's release cause mapping. */
 export function spoolToCdr(r: SpoolRow, q850BySip: ReadonlyMap<number, number>): Record<string, unknown> {
   const answered = r.sip_status >= 200 && r.sip_status < 300 && r.answer_at !== null;
@@ -83,12 +89,15 @@ export async function pullSpool(pool: pg.Pool, jobs: JobQueue, opts: { limit?: n
     );
     if (!rows.length) return { moved: 0, failed: 0 };
     const byTenant = new Map<string, SpoolRow[]>();
-    for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
+    for (const r of rows) {
+      const list = byTenant.get(r.tenant_id);
+      if (list) list.push(r);
+      else byTenant.set(r.tenant_id, [r]);
+    }
     let moved = 0;
     let failed = 0;
     for (const [tenantId, list] of byTenant) {
-      const causes = await client.query<{ sip_code: number; q850_cause: number }>("SELECT sip_code, q850_cause FROM release_cause_mappings WHERE tenant_id = $1", [tenantId]);
-      const q850 = new Map(causes.rows.map((c) => [c.sip_code, c.q850_cause]));
+      const q850 = await q850Causes(client, { tenantId });
       const raw = list.map((r) => spoolToCdr(r, q850));
       // Rows that fail validation are set aside one by one; the rest go in together.
       const checked = validateRows(raw);
