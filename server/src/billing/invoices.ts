@@ -245,9 +245,6 @@ async function rerateAdjustments(tx: TxDb, params: { tenantId: string; carrierId
   }));
 }
 
-/** Marks the lines of late calls: calls of an earlier, already invoiced period that were rated after it was. */
-export const LATE_SUFFIX = " (earlier period)";
-
 /**
  * Creates the draft invoice of a carrier's cycle period: every rated, posted, not yet
  * invoiced call of the carrier that started in the period (in the carrier's time zone),
@@ -271,7 +268,7 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
   if (existing.rows[0]) throw conflict(`The period ${period.firstDay} – ${period.lastDay} is invoiced already`, { periodDate: ["already invoiced"] });
 
   const found = await tx.execute<{ id: string; start_at: Date; dest: string; currency: string; cost: string; billable_s: number; rate: string }>(sql`
-    SELECT c.id, c.start_at, coalesce(c.customer_destination, c.customer_prefix, 'Other') || CASE WHEN c.start_at < ${period.start} THEN ${LATE_SUFFIX} ELSE '' END AS dest,
+    SELECT c.id, c.start_at, coalesce(c.customer_destination, c.customer_prefix, 'Other') AS dest,
       c.customer_currency AS currency, c.customer_cost_micros::text AS cost,
       coalesce(c.customer_billable_s, 0) AS billable_s, coalesce(c.customer_rate_micros_per_minute, 0)::text AS rate
     FROM cdrs c
@@ -289,7 +286,8 @@ export async function generateInvoice(tx: TxDb, actor: Actor, input: { carrierId
     ...found.rows.map((r) => ({
       id: r.id,
       startMs: new Date(r.start_at).getTime(),
-      destination: r.dest,
+      // A late call (of an earlier, already invoiced period) gets a line of its own.
+      destination: new Date(r.start_at) < period.start ? `${r.dest} (earlier period)` : r.dest,
       ratedCurrency: r.currency,
       costMicros: BigInt(r.cost),
       billableS: r.billable_s,
